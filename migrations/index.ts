@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+/**
+ * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
+ * a compiled build; test/migrations.test.ts fails when a file in this folder is missing here.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': m0001,
+};

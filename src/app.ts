@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { createAuthenticator } from './auth/authenticate.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createGraphQLHandler } from './http/graphql.js';
+import { createHttpServer } from './http/server.js';
+import type { Logger } from './log.js';
+import { gatewaySchema } from './schema/index.js';
+
+/** How long in-flight requests may take to finish once shutdown begins. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface Gateway {
+  /** The base URL the gateway listens on, e.g. http://127.0.0.1:4000 */
+  readonly url: string;
+  readonly database: Database;
+  /** Stops accepting, lets in-flight requests finish (at most SHUTDOWN_GRACE_MS), closes the database. */
+  stop(): Promise<void>;
+}
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Composition root: database and migrations, auth, schema, HTTP; resolves once it listens. */
+export async function startGateway(config: Config, log: Logger): Promise<Gateway> {
+  if (config.auth.developmentPrincipal) {
+    log.warn(
+      'no GATEWAY_API_KEYS or JWT settings: every caller without credentials is treated as a local development service; never run like this outside your machine',
+    );
+  }
+  const database = await openDatabase(config.database, log);
+  const instanceId = randomUUID();
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    await database.db
+      .insertInto('gateway_instances')
+      .values({ id: instanceId, hostname: hostname(), pid: process.pid, version, database_kind: database.kind })
+      .execute();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  let draining = false;
+  const graphql = createGraphQLHandler({ config, schema: gatewaySchema(), authenticate: createAuthenticator(config.auth), log });
+  const server = createHttpServer({ log, database, graphql, isDraining: () => draining });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  log.info({ url, database: database.kind, version, instanceId }, 'gateway ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    draining = true;
+    log.info('shutting down: no new connections; waiting for in-flight requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections that finish their request are closed as soon as they fall idle.
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), SHUTDOWN_GRACE_MS);
+    });
+    const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);
+    clearInterval(idleSweep);
+    clearTimeout(timer);
+    if (outcome === 'deadline') {
+      log.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still running at the deadline were cut off');
+      server.closeAllConnections();
+      await closed;
+    }
+    await graphql.dispose();
+    await database.db
+      .updateTable('gateway_instances')
+      .set({ stopped_at: new Date() })
+      .where('id', '=', instanceId)
+      .execute()
+      .catch((error: unknown) => log.warn({ err: error }, 'could not record the clean stop'));
+    await database.close();
+    log.info('stopped');
+  };
+  return {
+    url,
+    database,
+    stop: () => (stopping ??= stop()),
+  };
+}

@@ -1,0 +1,16 @@
+/** Who is asking. Every GraphQL operation runs as exactly one principal. */
+export type Principal =
+  | {
+      readonly kind: 'service';
+      /** A non-secret label for logs: `api-key:<fingerprint>` or `development`. */
+      readonly label: string;
+    }
+  | {
+      readonly kind: 'endUser';
+      /** The JWT `sub`: the customer's `app_user_id`; this principal sees only that customer. */
+      readonly appUserId: string;
+      readonly scopes: ReadonlySet<string>;
+    }
+  | { readonly kind: 'anonymous' };
+
+export const anonymous: Principal = { kind: 'anonymous' };

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+
+/** The gateway's whole configuration, read once from the environment at start-up. */
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly http: { readonly port: number; readonly host: string };
+  readonly logLevel: LogLevel;
+  readonly database: DatabaseConfig;
+  readonly auth: AuthConfig;
+  /** Whether anonymous callers may run introspection and `__typename`. */
+  readonly introspection: boolean;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type DatabaseConfig =
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolMax: number;
+      readonly connectTimeoutMs: number;
+      readonly idleTimeoutMs: number;
+    }
+  | { readonly kind: 'pglite'; readonly dir: string };
+
+export interface AuthConfig {
+  readonly apiKeys: readonly string[];
+  readonly jwt: JwtConfig | undefined;
+  /** No credentials configured outside production: every caller is a local development service. */
+  readonly developmentPrincipal: boolean;
+}
+
+export type JwtConfig = { readonly issuer: string; readonly audience: string } & (
+  | { readonly kind: 'secret'; readonly secret: Uint8Array }
+  | { readonly kind: 'jwks'; readonly url: URL }
+);
+
+/** Start-up refuses with every problem listed, one line per variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+const MIN_API_KEY_LENGTH = 32;
+const MIN_JWT_SECRET_BYTES = 32;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const postgresUrl = z.string().refine((value) => {
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+});
+
+const jwksUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+  } catch {
+    return false;
+  }
+});
+
+const booleanWord = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .refine((v) => TRUE_WORDS.includes(v) || FALSE_WORDS.includes(v))
+  .transform((v) => TRUE_WORDS.includes(v));
+
+/**
+ * Each variable: its schema, what it expects (said in the error), and whether its value may be
+ * echoed back. Secrets and URLs that may hold a password are never echoed.
+ */
+const variables = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'test', 'production']),
+    expects: 'one of development, test, production',
+    echo: true,
+  },
+  PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
+  HOST: { schema: z.string().min(1), expects: 'a host name or IP address to listen on', echo: true },
+  LOG_LEVEL: { schema: z.enum(LOG_LEVELS), expects: `one of ${LOG_LEVELS.join(', ')}`, echo: true },
+  DATABASE_URL: {
+    schema: postgresUrl,
+    expects: 'a postgres:// or postgresql:// connection URL',
+    echo: false,
+  },
+  DATABASE_POOL_MAX: { schema: integer(1, 1000), expects: 'an integer between 1 and 1000', echo: true },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    schema: integer(100, 600_000),
+    expects: 'milliseconds, an integer between 100 and 600000',
+    echo: true,
+  },
+  DATABASE_IDLE_TIMEOUT_MS: {
+    schema: integer(100, 3_600_000),
+    expects: 'milliseconds, an integer between 100 and 3600000',
+    echo: true,
+  },
+  PGLITE_DIR: { schema: z.string().min(1), expects: 'a directory path for the embedded database', echo: true },
+  GATEWAY_API_KEYS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((key) => key.trim()).filter((key) => key.length > 0))
+      .refine((keys) => keys.length > 0 && keys.every((key) => key.length >= MIN_API_KEY_LENGTH)),
+    expects: `a comma-separated list of API keys, each at least ${MIN_API_KEY_LENGTH} characters`,
+    echo: false,
+  },
+  GATEWAY_JWT_SECRET: {
+    schema: z.string().refine((v) => Buffer.byteLength(v) >= MIN_JWT_SECRET_BYTES),
+    expects: `an HS256 secret of at least ${MIN_JWT_SECRET_BYTES} bytes`,
+    echo: false,
+  },
+  GATEWAY_JWKS_URL: {
+    schema: jwksUrl,
+    expects: 'an https:// URL of a JSON Web Key Set (http:// only for localhost)',
+    echo: true,
+  },
+  GATEWAY_JWT_ISSUER: { schema: z.string().min(1), expects: 'the expected `iss` claim of end-user JWTs', echo: true },
+  GATEWAY_JWT_AUDIENCE: {
+    schema: z.string().min(1),
+    expects: 'the expected `aud` claim of end-user JWTs',
+    echo: true,
+  },
+  GATEWAY_INTROSPECTION: {
+    schema: booleanWord,
+    expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')})`,
+    echo: true,
+  },
+} as const;
+
+type Variables = typeof variables;
+type Parsed = { [K in keyof Variables]?: z.output<Variables[K]['schema']> };
+
+/** Turns the environment into a typed Config, or throws a ConfigError naming each bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const parsed: Parsed = {};
+  for (const name of Object.keys(variables) as (keyof Variables)[]) {
+    const raw = environment[name];
+    if (raw === undefined || raw.trim() === '') continue; // an empty value counts as unset
+    const spec = variables[name];
+    const result = spec.schema.safeParse(raw.trim());
+    if (result.success) {
+      (parsed as Record<string, unknown>)[name] = result.data;
+    } else {
+      problems.push(`${name}: expected ${spec.expects}${spec.echo ? `, got ${JSON.stringify(raw)}` : ''}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const env = parsed.NODE_ENV ?? 'development';
+  const production = env === 'production';
+
+  const jwt = readJwtConfig(parsed, problems);
+  const apiKeys = parsed.GATEWAY_API_KEYS ?? [];
+  if (production && apiKeys.length === 0 && jwt === undefined) {
+    problems.push(
+      'GATEWAY_API_KEYS / GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL: production needs at least one way to authenticate callers; set API keys for services and/or JWT settings for end users',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const database: DatabaseConfig =
+    parsed.DATABASE_URL !== undefined
+      ? {
+          kind: 'postgres',
+          url: parsed.DATABASE_URL,
+          poolMax: parsed.DATABASE_POOL_MAX ?? 10,
+          connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS ?? 5_000,
+          idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS ?? 30_000,
+        }
+      : { kind: 'pglite', dir: parsed.PGLITE_DIR ?? './.data/pglite' };
+
+  return {
+    env,
+    // Outside production the gateway answers only on this machine unless told otherwise.
+    http: { port: parsed.PORT ?? 4000, host: parsed.HOST ?? (production ? '0.0.0.0' : '127.0.0.1') },
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+    database,
+    auth: {
+      apiKeys,
+      jwt,
+      developmentPrincipal: !production && apiKeys.length === 0 && jwt === undefined,
+    },
+    introspection: parsed.GATEWAY_INTROSPECTION ?? true,
+  };
+}
+
+function readJwtConfig(parsed: Parsed, problems: string[]): JwtConfig | undefined {
+  const secret = parsed.GATEWAY_JWT_SECRET;
+  const url = parsed.GATEWAY_JWKS_URL;
+  const issuer = parsed.GATEWAY_JWT_ISSUER;
+  const audience = parsed.GATEWAY_JWT_AUDIENCE;
+  if (secret === undefined && url === undefined) {
+    if (issuer !== undefined || audience !== undefined) {
+      problems.push(
+        'GATEWAY_JWT_ISSUER / GATEWAY_JWT_AUDIENCE: set only together with GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL',
+      );
+    }
+    return undefined;
+  }
+  if (secret !== undefined && url !== undefined) {
+    problems.push('GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL: expected one of the two, not both');
+    return undefined;
+  }
+  if (issuer === undefined) problems.push(`GATEWAY_JWT_ISSUER: expected ${variables.GATEWAY_JWT_ISSUER.expects} (required with JWT verification)`);
+  if (audience === undefined) problems.push(`GATEWAY_JWT_AUDIENCE: expected ${variables.GATEWAY_JWT_AUDIENCE.expects} (required with JWT verification)`);
+  if (issuer === undefined || audience === undefined) return undefined;
+  return secret !== undefined
+    ? { kind: 'secret', secret: new TextEncoder().encode(secret), issuer, audience }
+    : { kind: 'jwks', url: new URL(url ?? ''), issuer, audience };
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+}
+
+/** The variables this module reads, for documentation checks. */
+export const configVariableNames = Object.keys(variables) as readonly string[];

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../log.js';
+import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
+
+const READINESS_TIMEOUT_MS = 2_000;
+const REQUEST_ID_SHAPE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface HttpServerOptions {
+  log: Logger;
+  database: Database;
+  graphql: ReturnType<typeof createGraphQLHandler>;
+  /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
+  isDraining: () => boolean;
+}
+
+/** Routes: /graphql (yoga), /healthz (the process answers), /readyz (the database answers). */
+export function createHttpServer({ log, database, graphql, isDraining }: HttpServerOptions): Server {
+  const logRequest = pinoHttp({
+    logger: log,
+    // A caller's own request id is kept when it is a sane token, so logs join across services.
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID_SHAPE.test(incoming) ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
+  });
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
+    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': async (req, res) => {
+      if (isDraining()) return sendJson(res, 503, { status: 'unavailable', reason: 'shutting down' });
+      try {
+        await database.ping(READINESS_TIMEOUT_MS);
+        sendJson(res, 200, { status: 'ready', database: database.kind });
+      } catch (error) {
+        const reason = describeDatabaseFailure(error);
+        req.log.warn({ reason }, 'not ready: database does not answer');
+        sendJson(res, 503, { status: 'unavailable', reason: `database: ${reason}` });
+      }
+    },
+  };
+
+  return createServer((req, res) => {
+    logRequest(req, res);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === GRAPHQL_PATH) {
+      void graphql(req, res, { req, res });
+      return;
+    }
+    const route = routes[path];
+    if (route === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      sendJson(res, route === undefined ? 404 : 405, { error: route === undefined ? 'not found' : 'method not allowed' });
+      return;
+    }
+    Promise.resolve(route(req, res)).catch((error: unknown) => {
+      req.log.error({ err: error }, 'route failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    });
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** A short reason without connection strings or credentials: an error code or a fixed phrase. */
+function describeDatabaseFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)) return `unreachable (${code})`;
+  const message = error instanceof Error ? error.message : '';
+  if (/no answer within/.test(message)) return message;
+  if (/timeout/i.test(message)) return 'connection timed out';
+  if (/terminat|closed|ended/i.test(message)) return 'connection closed';
+  return 'unreachable';
+}

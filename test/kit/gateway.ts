@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { startGateway, type Gateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Environment variables that must not leak from the developer's shell into a test gateway. */
+const GATEWAY_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|DATABASE_|PGLITE_DIR|GATEWAY_)/;
+
+export interface TestGateway extends Gateway {
+  /** Every log line the gateway wrote, as raw JSON text. */
+  readonly logs: string[];
+}
+
+/** A gateway in this process on a free port, logging into memory. */
+export async function startTestGateway(env: Record<string, string>): Promise<TestGateway> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env });
+  const gateway = await startGateway(config, createLogger(config.logLevel, sink));
+  return { ...gateway, logs };
+}
+
+export interface SpawnedGateway {
+  readonly child: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Resolves with the base URL once the gateway logs that it is ready. */
+  readonly ready: Promise<string>;
+  /** Resolves with the exit code (or signal) when the process ends. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The gateway as a user runs it (`node --import tsx src/main.ts`), in its own process. */
+export function spawnGateway(env: Record<string, string>): SpawnedGateway {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: projectRoot,
+    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const ready = new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        stdout.push(line);
+        const entry = parseJson(line);
+        if (entry?.['msg'] === 'gateway ready' && typeof entry['url'] === 'string') resolve(entry['url']);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+    void exited.then(({ code }) =>
+      reject(new Error(`gateway exited (${code}) before it was ready:\n${stderr.join('')}\n${stdout.join('\n')}`)),
+    );
+  });
+  ready.catch(() => undefined); // observed by whoever awaits it
+  return { child, stdout, stderr, ready, exited };
+}
+
+function parseJson(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
