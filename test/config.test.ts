@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { spawnGateway } from './kit/gateway.js';
+import { ConfigError, configVariableNames, loadConfig } from '../src/config.js';
+import { projectRoot, spawnGateway } from './kit/gateway.js';
 
 const KEY = 'k'.repeat(40);
 const SECRET = 's'.repeat(40);
@@ -90,5 +91,14 @@ describe('configuration', () => {
     const { code } = await gateway.exited;
     expect(code).toBe(1);
     expect(gateway.stderr.join('')).toContain('production needs at least one way to authenticate callers');
+  });
+
+  it('is documented: the README table and .env.example list every variable the gateway reads', async () => {
+    const readme = await readFile(`${projectRoot}/README.md`, 'utf8');
+    const example = await readFile(`${projectRoot}/.env.example`, 'utf8');
+    for (const name of configVariableNames) {
+      expect(readme, `README.md row for ${name}`).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+      expect(example, `.env.example line for ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
+    }
   });
 });
