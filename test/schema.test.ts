@@ -15,8 +15,8 @@ describe('the GraphQL schema', () => {
       if (type.name.startsWith('__')) continue;
       if (!type.description) missing.push(type.name);
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
-        const fields: { name: string; description?: string | null; args?: readonly GraphQLArgument[] }[] = Object.values(type.getFields());
-        for (const field of fields) {
+        const fields: Record<string, { name: string; description?: string | null; args?: readonly GraphQLArgument[] }> = type.getFields();
+        for (const field of Object.values(fields)) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);
           for (const arg of field.args ?? []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
