@@ -35,6 +35,30 @@ describe('health and readiness', () => {
   });
 });
 
+describe('GraphiQL', () => {
+  const openGraphiQL = (url: string) => fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+
+  it('is served outside production and hidden in production', async () => {
+    const database = await createTestDatabase('graphiql');
+    const development = await startTestGateway({ ...database.env, NODE_ENV: 'development' });
+    try {
+      const page = await openGraphiQL(development.url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('GraphiQL');
+    } finally {
+      await development.stop();
+    }
+    const production = await startTestGateway({ ...database.env, NODE_ENV: 'production', GATEWAY_API_KEYS: 'svc_prod_0123456789abcdef0123456789abcd' });
+    try {
+      const page = await openGraphiQL(production.url);
+      expect(await page.text()).not.toContain('GraphiQL');
+    } finally {
+      await production.stop();
+      await database.drop();
+    }
+  });
+});
+
 describe.runIf(usingPostgres)('readiness while the Postgres server is unreachable', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
