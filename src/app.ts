@@ -8,7 +8,10 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
 import { createHttpServer } from './http/server.js';
+import type { LeanClient } from './lean/client.js';
+import { connectUpstream } from './lean/upstream.js';
 import type { Logger } from './log.js';
+import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 
 /** How long in-flight requests may take to finish once shutdown begins. */
@@ -18,6 +21,9 @@ export interface Gateway {
   /** The base URL the gateway listens on, e.g. http://127.0.0.1:4000 */
   readonly url: string;
   readonly database: Database;
+  readonly lean: LeanClient;
+  /** The in-process Lean emulator, when no LEAN_API_URL / LEAN_ENV is set. */
+  readonly sandbox: RunningSandbox | undefined;
   /** Stops accepting, lets in-flight requests finish (at most SHUTDOWN_GRACE_MS), closes the database. */
   stop(): Promise<void>;
 }
@@ -45,6 +51,16 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     throw error;
   }
 
+  // The embedded emulator addresses webhooks to this gateway, whose URL is known only once it listens.
+  const listening: { url?: string } = {};
+  let upstream;
+  try {
+    upstream = await connectUpstream(config, log, () => listening.url);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
   let draining = false;
   const graphql = createGraphQLHandler({ config, schema: gatewaySchema(), authenticate: createAuthenticator(config.auth), log });
   const server = createHttpServer({ log, database, graphql, isDraining: () => draining });
@@ -58,6 +74,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  listening.url = url;
   log.info({ url, database: database.kind, version, instanceId }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
@@ -81,6 +98,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await closed;
     }
     await graphql.dispose();
+    await upstream.close();
     await database.db
       .updateTable('gateway_instances')
       .set({ stopped_at: new Date() })
@@ -93,6 +111,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   return {
     url,
     database,
+    lean: upstream.lean,
+    sandbox: upstream.sandbox,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 /** The gateway's whole configuration, read once from the environment at start-up. */
@@ -9,7 +10,40 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Whether anonymous callers may run introspection and `__typename`. */
   readonly introspection: boolean;
+  readonly lean: LeanConfig;
+  readonly sandbox: SandboxConfig;
 }
+
+/** The upstream: Lean's API at a URL, or the emulator started in this process (development only). */
+export interface LeanConfig {
+  readonly upstream: { readonly kind: 'remote'; readonly baseUrl: string; readonly appToken: string } | { readonly kind: 'embeddedSandbox' };
+  /** Mutual TLS: the application's certificate and key, and Lean's chain as the trusted CA. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string; readonly caFile: string | undefined } | undefined;
+  readonly timeoutMs: number;
+  readonly maxConcurrency: number;
+  readonly maxRetries: number;
+  /** Verifies `lean-signature` on webhooks; generated for the embedded emulator when unset. */
+  readonly webhookSecret: string | undefined;
+}
+
+/** The Lean emulator: `npm run sandbox`, or in-process when no LEAN_API_URL / LEAN_ENV is set. */
+export interface SandboxConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly seed: string;
+  /** Where webhooks go; the embedded emulator addresses the gateway's own /webhooks/lean. */
+  readonly webhookUrl: string | undefined;
+  /** Multiplies Lean's redelivery schedule (1, 2, 5, 10, 60, 180 minutes); tests shrink it. */
+  readonly retryScale: number;
+  /** How long the asynchronous bank takes before `results.ready`. */
+  readonly resultsDelayMs: number;
+  /** How long a session of the bank whose sessions expire lasts before RECONNECT_REQUIRED. */
+  readonly sessionTtlMs: number;
+  /** A JSON file keeping customers and entities across restarts; unset keeps them in memory. */
+  readonly stateFile: string | undefined;
+}
+
+export const LEAN_HOSTS = { sandbox: 'https://sandbox.leantech.me', production: 'https://api.leantech.me' } as const;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -74,6 +108,29 @@ const jwksUrl = z.string().refine((value) => {
     return false;
   }
 });
+
+const httpUrl = z.string().refine((value) => {
+  try {
+    return ['https:', 'http:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+});
+
+const readableFile = z.string().refine((path) => {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+const decimalNumber = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .pipe(z.number().positive());
 
 const booleanWord = z
   .string()
@@ -140,6 +197,24 @@ const variables = {
     expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')})`,
     echo: true,
   },
+  LEAN_API_URL: { schema: httpUrl, expects: "the base URL of Lean's API (https://…); overrides LEAN_ENV", echo: true },
+  LEAN_ENV: { schema: z.enum(['sandbox', 'production']), expects: "sandbox or production (Lean's hosts)", echo: true },
+  LEAN_APP_TOKEN: { schema: z.string().min(8), expects: 'the application token from the Lean developer portal', echo: false },
+  LEAN_CERT_FILE: { schema: readableFile, expects: "a readable PEM file: the application's certificate for mutual TLS", echo: true },
+  LEAN_KEY_FILE: { schema: readableFile, expects: "a readable PEM file: the application's private key for mutual TLS", echo: true },
+  LEAN_CA_FILE: { schema: readableFile, expects: "a readable PEM file: Lean's certificate chain", echo: true },
+  LEAN_TIMEOUT_MS: { schema: integer(100, 600_000), expects: 'milliseconds per Lean call, an integer between 100 and 600000', echo: true },
+  LEAN_MAX_CONCURRENCY: { schema: integer(1, 1000), expects: 'an integer between 1 and 1000 (Lean calls in flight)', echo: true },
+  LEAN_MAX_RETRIES: { schema: integer(0, 10), expects: 'an integer between 0 and 10 (retries of a failed read)', echo: true },
+  LEAN_WEBHOOK_SECRET: { schema: z.string().min(16), expects: 'the webhook secret from the Lean developer portal (at least 16 characters)', echo: false },
+  LEAN_SANDBOX_PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
+  LEAN_SANDBOX_HOST: { schema: z.string().min(1), expects: 'a host name or IP address for the emulator to listen on', echo: true },
+  LEAN_SANDBOX_SEED: { schema: z.string().min(1).max(200), expects: 'any text (at most 200 characters) that determines the generated data', echo: true },
+  LEAN_SANDBOX_WEBHOOK_URL: { schema: httpUrl, expects: 'an http(s) URL that receives the emulator webhooks', echo: true },
+  LEAN_SANDBOX_RETRY_SCALE: { schema: decimalNumber, expects: "a positive number multiplying Lean's redelivery schedule", echo: true },
+  LEAN_SANDBOX_RESULTS_DELAY_MS: { schema: integer(0, 3_600_000), expects: 'milliseconds before the asynchronous bank sends results.ready', echo: true },
+  LEAN_SANDBOX_SESSION_TTL_MS: { schema: integer(1, 86_400_000), expects: 'milliseconds a session of the expiring bank lasts', echo: true },
+  LEAN_SANDBOX_STATE_FILE: { schema: z.string().min(1), expects: 'a file path where the emulator keeps its customers and entities', echo: true },
 } as const;
 
 type Variables = typeof variables;
@@ -147,26 +222,15 @@ type Parsed = { [K in keyof Variables]?: z.output<Variables[K]['schema']> };
 
 /** Turns the environment into a typed Config, or throws a ConfigError naming each bad variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = parseVariables(environment);
   const problems: string[] = [];
-  const parsed: Parsed = {};
-  for (const name of Object.keys(variables) as (keyof Variables)[]) {
-    const raw = environment[name];
-    if (raw === undefined || raw.trim() === '') continue; // an empty value counts as unset
-    const spec = variables[name];
-    const result = spec.schema.safeParse(raw.trim());
-    if (result.success) {
-      (parsed as Record<string, unknown>)[name] = result.data;
-    } else {
-      problems.push(`${name}: expected ${spec.expects}${spec.echo ? `, got ${JSON.stringify(raw)}` : ''}`);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const env = parsed.NODE_ENV ?? 'development';
   const production = env === 'production';
 
   const jwt = readJwtConfig(parsed, problems);
   const apiKeys = parsed.GATEWAY_API_KEYS ?? [];
+  const lean = readLeanConfig(parsed, production, problems);
   if (production && apiKeys.length === 0 && jwt === undefined) {
     problems.push(
       'GATEWAY_API_KEYS / GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL: production needs at least one way to authenticate callers; set API keys for services and/or JWT settings for end users',
@@ -197,6 +261,73 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       developmentPrincipal: !production && apiKeys.length === 0 && jwt === undefined,
     },
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
+    lean,
+    sandbox: readSandboxConfig(parsed),
+  };
+}
+
+/** The emulator's own settings, for `npm run sandbox`. */
+export function loadSandboxConfig(environment: NodeJS.ProcessEnv = process.env): SandboxConfig & { appToken: string | undefined; webhookSecret: string | undefined } {
+  const parsed = parseVariables(environment);
+  return { ...readSandboxConfig(parsed), appToken: parsed.LEAN_APP_TOKEN, webhookSecret: parsed.LEAN_WEBHOOK_SECRET };
+}
+
+function parseVariables(environment: NodeJS.ProcessEnv): Parsed {
+  const problems: string[] = [];
+  const parsed: Parsed = {};
+  for (const name of Object.keys(variables) as (keyof Variables)[]) {
+    const raw = environment[name];
+    if (raw === undefined || raw.trim() === '') continue; // an empty value counts as unset
+    const spec = variables[name];
+    const result = spec.schema.safeParse(raw.trim());
+    if (result.success) {
+      (parsed as Record<string, unknown>)[name] = result.data;
+    } else {
+      problems.push(`${name}: expected ${spec.expects}${spec.echo ? `, got ${JSON.stringify(raw)}` : ''}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed;
+}
+
+function readLeanConfig(parsed: Parsed, production: boolean, problems: string[]): LeanConfig {
+  const baseUrl = parsed.LEAN_API_URL ?? (parsed.LEAN_ENV === undefined ? undefined : LEAN_HOSTS[parsed.LEAN_ENV]);
+  const appToken = parsed.LEAN_APP_TOKEN;
+  let upstream: LeanConfig['upstream'] = { kind: 'embeddedSandbox' };
+  if (baseUrl !== undefined) {
+    if (appToken === undefined) problems.push(`LEAN_APP_TOKEN: expected ${variables.LEAN_APP_TOKEN.expects} (required with LEAN_API_URL or LEAN_ENV)`);
+    else upstream = { kind: 'remote', baseUrl: baseUrl.replace(/\/+$/, ''), appToken };
+  } else if (production) {
+    problems.push("LEAN_API_URL / LEAN_ENV: production talks to Lean's API, not the embedded emulator; set LEAN_ENV=production (or LEAN_API_URL)");
+  }
+  const certFile = parsed.LEAN_CERT_FILE;
+  const keyFile = parsed.LEAN_KEY_FILE;
+  if ((certFile === undefined) !== (keyFile === undefined)) problems.push('LEAN_CERT_FILE / LEAN_KEY_FILE: expected both (mutual TLS) or neither');
+  if (production) {
+    for (const name of ['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET'] as const) {
+      if (parsed[name] === undefined) problems.push(`${name}: expected ${variables[name].expects} (required in production)`);
+    }
+  }
+  return {
+    upstream,
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile, caFile: parsed.LEAN_CA_FILE } : undefined,
+    timeoutMs: parsed.LEAN_TIMEOUT_MS ?? 15_000,
+    maxConcurrency: parsed.LEAN_MAX_CONCURRENCY ?? 16,
+    maxRetries: parsed.LEAN_MAX_RETRIES ?? 3,
+    webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
+  };
+}
+
+function readSandboxConfig(parsed: Parsed): SandboxConfig {
+  return {
+    port: parsed.LEAN_SANDBOX_PORT ?? 4010,
+    host: parsed.LEAN_SANDBOX_HOST ?? '127.0.0.1',
+    seed: parsed.LEAN_SANDBOX_SEED ?? 'lean-sandbox',
+    webhookUrl: parsed.LEAN_SANDBOX_WEBHOOK_URL,
+    retryScale: parsed.LEAN_SANDBOX_RETRY_SCALE ?? 1,
+    resultsDelayMs: parsed.LEAN_SANDBOX_RESULTS_DELAY_MS ?? 2_000,
+    sessionTtlMs: parsed.LEAN_SANDBOX_SESSION_TTL_MS ?? 300_000,
+    stateFile: parsed.LEAN_SANDBOX_STATE_FILE,
   };
 }
 

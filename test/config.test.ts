@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, configVariableNames, loadConfig } from '../src/config.js';
-import { projectRoot, spawnGateway } from './kit/gateway.js';
+import { productionLeanEnv, projectRoot, spawnGateway } from './kit/gateway.js';
 
 const KEY = 'k'.repeat(40);
 const SECRET = 's'.repeat(40);
@@ -15,6 +15,14 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   }
   throw new Error('expected the configuration to be refused');
 }
+
+let production: Awaited<ReturnType<typeof productionLeanEnv>>;
+beforeAll(async () => {
+  production = await productionLeanEnv();
+});
+afterAll(async () => {
+  await production?.remove();
+});
 
 describe('configuration', () => {
   it('starts with defaults from an empty environment: port 4000 on localhost, embedded Postgres, introspection on', () => {
@@ -60,6 +68,38 @@ describe('configuration', () => {
     expect(problemsOf(env).join('\n')).toContain(expected);
   });
 
+  it('without LEAN_API_URL or LEAN_ENV uses the embedded emulator, in development only', () => {
+    expect(loadConfig({}).lean.upstream).toEqual({ kind: 'embeddedSandbox' });
+    expect(loadConfig({}).sandbox).toMatchObject({ port: 4010, host: '127.0.0.1', seed: 'lean-sandbox' });
+    const { LEAN_API_URL: _url, ...withoutUrl } = production.env;
+    expect(problemsOf({ NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...withoutUrl }).join('\n')).toContain(
+      "LEAN_API_URL / LEAN_ENV: production talks to Lean's API",
+    );
+  });
+
+  it("maps LEAN_ENV to Lean's hosts; LEAN_API_URL overrides it", () => {
+    expect(loadConfig({ LEAN_ENV: 'sandbox', LEAN_APP_TOKEN: 'token-123456' }).lean.upstream).toEqual({
+      kind: 'remote',
+      baseUrl: 'https://sandbox.leantech.me',
+      appToken: 'token-123456',
+    });
+    expect(loadConfig({ LEAN_ENV: 'production', LEAN_API_URL: 'http://127.0.0.1:4010/', LEAN_APP_TOKEN: 'token-123456' }).lean.upstream).toMatchObject({
+      baseUrl: 'http://127.0.0.1:4010',
+    });
+    expect(problemsOf({ LEAN_ENV: 'sandbox' }).join('\n')).toContain('LEAN_APP_TOKEN: expected');
+  });
+
+  it.each(['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET'])('production refuses to start without %s', (name) => {
+    const env: Record<string, string> = { NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...production.env };
+    delete env[name];
+    expect(problemsOf(env).join('\n')).toContain(`${name}: expected`);
+  });
+
+  it('refuses a certificate file that cannot be read, and a certificate without its key', () => {
+    expect(problemsOf({ LEAN_CERT_FILE: '/nonexistent/cert.pem' }).join('\n')).toContain('LEAN_CERT_FILE: expected a readable PEM file');
+    expect(problemsOf({ LEAN_CERT_FILE: production.env['LEAN_CERT_FILE'] ?? '' }).join('\n')).toContain('LEAN_CERT_FILE / LEAN_KEY_FILE: expected both');
+  });
+
   it('lists every bad variable at once', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'y' })).toHaveLength(2);
   });
@@ -73,7 +113,7 @@ describe('configuration', () => {
   });
 
   it('in production listens on every interface and uses no development principal', () => {
-    const config = loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: KEY });
+    const config = loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...production.env });
     expect(config.http.host).toBe('0.0.0.0');
     expect(config.auth.developmentPrincipal).toBe(false);
     expect(config.auth.apiKeys).toEqual([KEY]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
-import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { productionLeanEnv, startTestGateway, type TestGateway } from './kit/gateway.js';
 import { startTcpProxy, type TcpProxy } from './kit/tcp-proxy.js';
 
 describe('health and readiness', () => {
@@ -48,13 +48,15 @@ describe('GraphiQL', () => {
     } finally {
       await development.stop();
     }
-    const production = await startTestGateway({ ...database.env, NODE_ENV: 'production', GATEWAY_API_KEYS: 'svc_prod_0123456789abcdef0123456789abcd' });
+    const lean = await productionLeanEnv();
+    const production = await startTestGateway({ ...database.env, ...lean.env, NODE_ENV: 'production', GATEWAY_API_KEYS: 'svc_prod_0123456789abcdef0123456789abcd' });
     try {
       const page = await openGraphiQL(production.url);
       expect(await page.text()).not.toContain('GraphiQL');
     } finally {
       await production.stop();
       await database.drop();
+      await lean.remove();
     }
   });
 });

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Environment variables that must not leak from the developer's shell into a test gateway. */
-const GATEWAY_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|DATABASE_|PGLITE_DIR|GATEWAY_)/;
+const GATEWAY_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|DATABASE_|PGLITE_DIR|GATEWAY_|LEAN_)/;
 
 export interface TestGateway extends Gateway {
   /** Every log line the gateway wrote, as raw JSON text. */
@@ -24,7 +24,7 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
       done();
     },
   });
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...env });
   const gateway = await startGateway(config, createLogger(config.logLevel, sink));
   return { ...gateway, logs };
 }
@@ -44,7 +44,7 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -80,4 +80,24 @@ function parseJson(line: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Everything production requires of the Lean side, with real PEM files from a throwaway PKI; the
+ * URL points at a port nothing listens on, so a test that reaches Lean by mistake fails loudly.
+ */
+export async function productionLeanEnv(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
+  const { createTestPki } = await import('./certificates.js');
+  const pki = await createTestPki();
+  return {
+    env: {
+      LEAN_API_URL: 'https://127.0.0.1:9',
+      LEAN_APP_TOKEN: 'production-app-token-for-tests',
+      LEAN_CERT_FILE: pki.clientCertFile,
+      LEAN_KEY_FILE: pki.clientKeyFile,
+      LEAN_CA_FILE: pki.caCertFile,
+      LEAN_WEBHOOK_SECRET: 'production-webhook-secret-for-tests',
+    },
+    remove: () => pki.remove(),
+  };
 }

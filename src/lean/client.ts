@@ -1,0 +1,191 @@
+import type { z } from 'zod';
+import { LeanApiError, LeanProtocolError } from './errors.js';
+import type { LeanCall, LeanCallCounter, LeanTransport } from './transport.js';
+import * as wire from './wire.js';
+
+/** What a Lean data call can answer. Only `ok` carries data; the others tell the caller what to do next. */
+export type LeanResult<T> = { readonly correlationId: string } & (
+  | { readonly kind: 'ok'; readonly data: T }
+  | { readonly kind: 'pending'; readonly resultsId: string }
+  | { readonly kind: 'reconnectRequired'; readonly reconnectId: string; readonly resultsId: string }
+  | { readonly kind: 'failed'; readonly status: string; readonly message: string | undefined; readonly resultsId: string | undefined }
+  | { readonly kind: 'consentExpired'; readonly message: string | undefined }
+);
+
+/** The payload schema of each data endpoint, so `/v1/results/{id}` can be read as the call that went pending. */
+export const DATA_PAYLOADS = {
+  identity: wire.identity,
+  accounts: wire.accountsPayload,
+  balance: wire.balance,
+  transactions: wire.transactionsPayload,
+} as const;
+export type DataKind = keyof typeof DATA_PAYLOADS;
+export type DataOf<K extends DataKind> = z.output<(typeof DATA_PAYLOADS)[K]>;
+
+export interface TransactionsQuery {
+  /** `YYYY-MM-DD`, inclusive */
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly insights: boolean;
+}
+
+const OUTCOME_BY_STATUS: Record<string, string> = {
+  OK: 'ok',
+  PENDING: 'pending',
+  RECONNECT_REQUIRED: 'reconnect_required',
+  FAILED: 'failed',
+  CONSENT_EXPIRED: 'consent_expired',
+};
+const dataOutcome = (body: unknown): string => {
+  const status = wire.dataEnvelope.safeParse(body);
+  return status.success ? (OUTCOME_BY_STATUS[status.data.status] ?? 'failed') : 'malformed';
+};
+
+const segment = encodeURIComponent;
+
+/** Every Lean v1 endpoint the gateway uses, typed end to end. */
+export class LeanClient {
+  constructor(private readonly transport: LeanTransport) {}
+
+  /** Calls made so far, per endpoint and outcome. */
+  get calls(): LeanCallCounter {
+    return this.transport.calls;
+  }
+
+  /** Creates a customer. Never retried blindly: a lost answer must be resolved by a lookup, not a second create. */
+  createCustomer(appUserId: string): Promise<wire.LeanCustomer> {
+    return this.fetch(wire.customer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false });
+  }
+
+  getCustomer(customerId: string): Promise<wire.LeanCustomer> {
+    return this.fetch(wire.customer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true });
+  }
+
+  getCustomerByAppUserId(appUserId: string): Promise<wire.LeanCustomer> {
+    return this.fetch(wire.customer, {
+      method: 'GET',
+      path: `/customers/v1/app-user-id/${segment(appUserId)}`,
+      endpoint: 'GET /customers/v1/app-user-id/{app_user_id}',
+      retry: true,
+    });
+  }
+
+  listEntities(customerId: string): Promise<wire.LeanEntity[]> {
+    return this.fetch(wire.entity.array(), {
+      method: 'GET',
+      path: `/customers/v1/${segment(customerId)}/entities`,
+      endpoint: 'GET /customers/v1/{customer_id}/entities',
+      retry: true,
+    });
+  }
+
+  getEntity(customerId: string, entityId: string): Promise<wire.LeanEntity> {
+    return this.fetch(wire.entity, {
+      method: 'GET',
+      path: `/customers/v1/${segment(customerId)}/entities/${segment(entityId)}`,
+      endpoint: 'GET /customers/v1/{customer_id}/entities/{entity_id}',
+      retry: true,
+    });
+  }
+
+  /** Disconnects the entity at Lean (the user asked to unlink their bank). */
+  async deleteEntity(customerId: string, entityId: string, reason = 'USER_REQUESTED'): Promise<void> {
+    await this.transport.send({
+      method: 'DELETE',
+      path: `/customers/v1/${segment(customerId)}/entities/${segment(entityId)}`,
+      endpoint: 'DELETE /customers/v1/{customer_id}/entities/{entity_id}',
+      body: { reason },
+      retry: false,
+    });
+  }
+
+  identity(entityId: string): Promise<LeanResult<DataOf<'identity'>>> {
+    return this.data('identity', { method: 'POST', path: '/data/v1/identity', endpoint: 'POST /data/v1/identity', body: { entity_id: entityId }, retry: true });
+  }
+
+  accounts(entityId: string): Promise<LeanResult<DataOf<'accounts'>>> {
+    return this.data('accounts', { method: 'POST', path: '/data/v1/accounts', endpoint: 'POST /data/v1/accounts', body: { entity_id: entityId }, retry: true });
+  }
+
+  balance(entityId: string, accountId: string): Promise<LeanResult<DataOf<'balance'>>> {
+    return this.data('balance', {
+      method: 'POST',
+      path: '/v1/balance',
+      endpoint: 'POST /v1/balance',
+      body: { entity_id: entityId, account_id: accountId },
+      retry: true,
+    });
+  }
+
+  transactions(entityId: string, accountId: string, query: TransactionsQuery): Promise<LeanResult<DataOf<'transactions'>>> {
+    return this.data('transactions', {
+      method: 'POST',
+      path: '/v1/transactions',
+      endpoint: 'POST /v1/transactions',
+      body: { entity_id: entityId, account_id: accountId, start_date: query.startDate, end_date: query.endDate, insights: query.insights },
+      retry: true,
+    });
+  }
+
+  /** Picks up the answer to a call that went PENDING (or waited for a reconnect), read as that call's kind. */
+  results<K extends DataKind>(resultsId: string, kind: K): Promise<LeanResult<DataOf<K>>> {
+    return this.data(kind, { method: 'GET', path: `/v1/results/${segment(resultsId)}`, endpoint: 'GET /v1/results/{results_id}', retry: true });
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private async fetch<S extends z.ZodType>(schema: S, call: LeanCall): Promise<z.output<S>> {
+    const answer = await this.transport.send(call);
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) throw new LeanProtocolError({ correlationId: answer.correlationId, endpoint: call.endpoint, problem: describe(parsed.error) });
+    return parsed.data;
+  }
+
+  private async data<K extends DataKind>(kind: K, call: LeanCall): Promise<LeanResult<DataOf<K>>> {
+    let answer;
+    try {
+      answer = await this.transport.send({ ...call, outcomeOf: dataOutcome });
+    } catch (error) {
+      // Lean answers an expired or revoked consent with 403 CONSENT_EXPIRED: an outcome, not a fault.
+      if (error instanceof LeanApiError && error.leanStatus === 'CONSENT_EXPIRED') {
+        return { kind: 'consentExpired', message: error.leanMessage, correlationId: error.correlationId };
+      }
+      throw error;
+    }
+    const { correlationId } = answer;
+    const protocolError = (problem: string) => new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem });
+    const envelope = wire.dataEnvelope.safeParse(answer.body);
+    if (!envelope.success) throw protocolError(describe(envelope.error));
+    const { status, payload, results_id: resultsId, message } = envelope.data;
+    switch (status) {
+      case 'OK': {
+        const data = DATA_PAYLOADS[kind].safeParse(payload);
+        if (!data.success) throw protocolError(describe(data.error));
+        return { kind: 'ok', data: data.data as DataOf<K>, correlationId };
+      }
+      case 'PENDING':
+        if (!resultsId) throw protocolError('PENDING without results_id');
+        return { kind: 'pending', resultsId, correlationId };
+      case 'RECONNECT_REQUIRED': {
+        const reconnect = wire.reconnectPayload.safeParse(payload);
+        if (!reconnect.success || !resultsId) throw protocolError('RECONNECT_REQUIRED without reconnect_id or results_id');
+        return { kind: 'reconnectRequired', reconnectId: reconnect.data.reconnect_id, resultsId, correlationId };
+      }
+      case 'CONSENT_EXPIRED':
+        return { kind: 'consentExpired', message: message ?? undefined, correlationId };
+      default:
+        // FAILED, and any status Lean adds later: not data, and not something to retry blindly.
+        return { kind: 'failed', status, message: message ?? undefined, resultsId: resultsId ?? undefined, correlationId };
+    }
+  }
+}
+
+/** Where the answer differs from the contract: paths and expectations, never the values themselves. */
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`)
+    .join('; ');
+}

@@ -1,0 +1,61 @@
+/** Lean answered with an HTTP error; `leanStatus` is Lean's own status string (`UNKNOWN_ENTITY` …). */
+export class LeanApiError extends Error {
+  readonly leanStatus: string;
+  readonly httpStatus: number;
+  readonly correlationId: string;
+  readonly endpoint: string;
+  /** Whether the same call may succeed later (429, 5xx). */
+  readonly retryable: boolean;
+  /** Lean's message, for operators; it may name ids but never reaches clients verbatim. */
+  readonly leanMessage: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(details: {
+    leanStatus: string;
+    httpStatus: number;
+    correlationId: string;
+    endpoint: string;
+    leanMessage?: string | undefined;
+    retryAfterMs?: number | undefined;
+  }) {
+    super(`Lean answered ${details.httpStatus} ${details.leanStatus} to ${details.endpoint}`);
+    this.name = 'LeanApiError';
+    this.leanStatus = details.leanStatus;
+    this.httpStatus = details.httpStatus;
+    this.correlationId = details.correlationId;
+    this.endpoint = details.endpoint;
+    this.leanMessage = details.leanMessage ?? undefined;
+    this.retryAfterMs = details.retryAfterMs;
+    this.retryable = details.httpStatus === 429 || details.httpStatus >= 500;
+  }
+}
+
+/** Lean could not be reached or did not answer in time; always worth a later retry. */
+export class LeanUnavailableError extends Error {
+  readonly reason: 'timeout' | 'network';
+  readonly correlationId: string;
+  readonly endpoint: string;
+  readonly retryable = true;
+  constructor(details: { reason: 'timeout' | 'network'; correlationId: string; endpoint: string; cause: unknown }) {
+    super(`Lean ${details.reason === 'timeout' ? 'did not answer in time' : 'could not be reached'} on ${details.endpoint}`, { cause: details.cause });
+    this.name = 'LeanUnavailableError';
+    this.reason = details.reason;
+    this.correlationId = details.correlationId;
+    this.endpoint = details.endpoint;
+  }
+}
+
+/** Lean's answer did not have the documented shape. */
+export class LeanProtocolError extends Error {
+  readonly correlationId: string;
+  readonly endpoint: string;
+  readonly retryable = false;
+  constructor(details: { correlationId: string; endpoint: string; problem: string }) {
+    super(`Lean's answer to ${details.endpoint} is not in the documented shape: ${details.problem}`);
+    this.name = 'LeanProtocolError';
+    this.correlationId = details.correlationId;
+    this.endpoint = details.endpoint;
+  }
+}
+
+export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError;

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Agent, errors as undiciErrors, request } from 'undici';
+import type { Logger } from '../log.js';
+import { LeanApiError, LeanUnavailableError } from './errors.js';
+import { errorBody } from './wire.js';
+
+export interface LeanTransportOptions {
+  readonly baseUrl: string;
+  readonly appToken: string;
+  /** PEM contents for mutual TLS: the application's certificate and key, Lean's chain as CA. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca?: string | undefined } | undefined;
+  readonly timeoutMs: number;
+  readonly maxConcurrency: number;
+  readonly maxRetries: number;
+  readonly log: Logger;
+  /** First backoff step; doubles per attempt, with jitter. */
+  readonly retryBaseMs?: number;
+  /** No single wait is longer than this, `Retry-After` included. */
+  readonly retryMaxMs?: number;
+}
+
+export interface LeanCall {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** The concrete path, ids already encoded. */
+  readonly path: string;
+  /** The route template, e.g. `POST /v1/transactions`, for counters and logs (no ids). */
+  readonly endpoint: string;
+  readonly body?: unknown;
+  /** Reads are retried on network errors, 429 and 5xx; writes never blindly. */
+  readonly retry: boolean;
+  /** Classifies a 2xx body for the counters (`ok`, `pending`, …). */
+  readonly outcomeOf?: (body: unknown) => string;
+}
+
+export interface LeanAnswer {
+  readonly httpStatus: number;
+  readonly body: unknown;
+  readonly correlationId: string;
+}
+
+/** Upstream calls by endpoint and outcome, each HTTP attempt counted once. */
+export class LeanCallCounter {
+  private readonly counts = new Map<string, number>();
+  record(endpoint: string, outcome: string): void {
+    const key = `${endpoint}\u0000${outcome}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  /** Calls to an endpoint (all outcomes), or to an endpoint with one outcome. */
+  count(endpoint?: string, outcome?: string): number {
+    let total = 0;
+    for (const [key, value] of this.counts) {
+      const [e, o] = key.split('\u0000');
+      if ((endpoint === undefined || e === endpoint) && (outcome === undefined || o === outcome)) total += value;
+    }
+    return total;
+  }
+  snapshot(): { endpoint: string; outcome: string; count: number }[] {
+    return [...this.counts].map(([key, count]) => {
+      const [endpoint = '', outcome = ''] = key.split('\u0000');
+      return { endpoint, outcome, count };
+    });
+  }
+}
+
+/** HTTP to Lean: keep-alive, mutual TLS, per-call timeout, bounded concurrency, retries for reads. */
+export class LeanTransport {
+  readonly calls = new LeanCallCounter();
+  private readonly agent: Agent;
+  private readonly limit: LimitFunction;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+
+  constructor(private readonly options: LeanTransportOptions) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: options.maxConcurrency,
+      connect: options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca !== undefined && { ca: options.tls.ca }) },
+    });
+    this.limit = pLimit(options.maxConcurrency);
+    this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
+  }
+
+  async send(call: LeanCall): Promise<LeanAnswer> {
+    const correlationId = randomUUID(); // one id for the call and all its retries, so Lean can join them
+    const attempts = call.retry ? this.options.maxRetries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      const logAttempt = (outcome: string, httpStatus?: number) => {
+        this.calls.record(call.endpoint, outcome);
+        const line = { lean: { endpoint: call.endpoint, correlationId, attempt, outcome, httpStatus, ms: Math.round(performance.now() - started) } };
+        if (outcome === 'network_error' || outcome === 'timeout' || (httpStatus ?? 0) >= 500) this.options.log.warn(line, 'lean call failed');
+        else this.options.log.info(line, 'lean call');
+      };
+      let answer: { status: number; text: string; retryAfter: string | undefined };
+      try {
+        answer = await this.limit(() => this.exchange(call, correlationId));
+      } catch (error) {
+        const reason = isTimeout(error) ? 'timeout' : 'network';
+        logAttempt(reason === 'timeout' ? 'timeout' : 'network_error');
+        if (attempt < attempts) {
+          await sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new LeanUnavailableError({ reason, correlationId, endpoint: call.endpoint, cause: error });
+      }
+
+      const body = parseJson(answer.text);
+      if (answer.status >= 200 && answer.status < 300) {
+        logAttempt(call.outcomeOf?.(body) ?? 'ok', answer.status);
+        return { httpStatus: answer.status, body, correlationId };
+      }
+      const parsedError = errorBody.safeParse(body);
+      const leanStatus = parsedError.success ? parsedError.data.status : `HTTP_${answer.status}`;
+      logAttempt(answer.status === 429 ? 'rate_limited' : `http_${answer.status}`, answer.status);
+      const retryAfterMs = parseRetryAfter(answer.retryAfter);
+      const error = new LeanApiError({
+        leanStatus,
+        httpStatus: answer.status,
+        correlationId,
+        endpoint: call.endpoint,
+        leanMessage: parsedError.success ? (parsedError.data.message ?? undefined) : undefined,
+        retryAfterMs,
+      });
+      // A Retry-After longer than we would ever wait is Lean asking us to stop for now.
+      const wait = retryAfterMs ?? this.backoff(attempt);
+      if (error.retryable && attempt < attempts && wait <= this.retryMaxMs) {
+        await sleep(wait);
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private async exchange(call: LeanCall, correlationId: string) {
+    const response = await request(`${this.options.baseUrl}${call.path}`, {
+      method: call.method,
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      headers: {
+        'lean-app-token': this.options.appToken,
+        'lean-correlation-id': correlationId,
+        accept: 'application/json',
+        ...(call.body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(call.body !== undefined && { body: JSON.stringify(call.body) }),
+    });
+    const retryAfter = response.headers['retry-after'];
+    return {
+      status: response.statusCode,
+      text: await response.body.text(),
+      retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+    };
+  }
+
+  /** Exponential backoff with full jitter: a random wait in [base·2^(n-1)/2, base·2^(n-1)]. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Retry-After` as delta-seconds or an HTTP date, in milliseconds. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function isTimeout(error: unknown): boolean {
+  return (
+    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError
+  );
+}

@@ -1,0 +1,34 @@
+// `npm run sandbox`: the Lean emulator on its own (LEAN_SANDBOX_PORT, default 4010).
+import { ConfigError, loadSandboxConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { startSandbox } from './server.js';
+
+/** Defaults that make the seed docs' curl examples work as written, host swapped. */
+const DOCUMENTED_APP_TOKEN = 'YOUR_APP_TOKEN';
+const DEVELOPMENT_WEBHOOK_SECRET = 'sandbox-webhook-secret';
+
+let config;
+try {
+  config = loadSandboxConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+const log = createLogger('info');
+const sandbox = await startSandbox({
+  ...config,
+  appToken: config.appToken ?? DOCUMENTED_APP_TOKEN,
+  webhookSecret: config.webhookSecret ?? DEVELOPMENT_WEBHOOK_SECRET,
+  webhookUrl: () => config.webhookUrl,
+  log,
+});
+log.info(
+  { url: sandbox.url, seed: config.seed, appToken: config.appToken === undefined ? 'the documented YOUR_APP_TOKEN' : 'from LEAN_APP_TOKEN', webhooks: config.webhookUrl ?? 'kept in GET /sandbox/webhooks only' },
+  'Lean emulator ready',
+);
+const stop = () => {
+  void sandbox.close().then(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,283 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.js';
+import { sandboxOpenApi } from './openapi.js';
+import { invalidParameters, leanError, SandboxState, type DataCall, type SandboxAnswer } from './state.js';
+import { WebhookSender, type WebhookDelivery } from './webhook-sender.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SandboxOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly seed: string;
+  readonly appToken: string;
+  readonly webhookSecret: string;
+  /** Read at send time; undefined keeps webhooks in the log only. */
+  readonly webhookUrl: () => string | undefined;
+  readonly retryScale: number;
+  readonly resultsDelayMs: number;
+  readonly sessionTtlMs: number;
+  readonly stateFile: string | undefined;
+  readonly log: Logger;
+  /** HTTPS with client certificates required, as Lean's production API does. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string } | undefined;
+}
+
+export interface RunningSandbox {
+  readonly url: string;
+  readonly state: SandboxState;
+  readonly webhooks: readonly WebhookDelivery[];
+  close(): Promise<void>;
+}
+
+/** A rule of the fault API: the next `remaining` calls whose path starts with `path` fail or slow down. */
+interface Fault {
+  readonly path: string | undefined;
+  readonly status: number | undefined;
+  readonly latencyMs: number;
+  readonly retryAfterSeconds: number | undefined;
+  /** Close the connection without answering: a network error for the client. */
+  readonly drop: boolean;
+  remaining: number;
+}
+
+type Handler = (params: string[], body: unknown) => SandboxAnswer | Promise<SandboxAnswer>;
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** The route template, e.g. `POST /v1/transactions`, for stats. */
+  readonly endpoint: string;
+  readonly handler: Handler;
+}
+
+/** Starts the emulator of Lean's v1 API with its control API (`/sandbox/*`) and `/openapi.json`. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const sender = new WebhookSender({ url: options.webhookUrl, secret: options.webhookSecret, retryScale: options.retryScale, log: options.log });
+  const state = new SandboxState({
+    seed: options.seed,
+    resultsDelayMs: options.resultsDelayMs,
+    sessionTtlMs: options.sessionTtlMs,
+    stateFile: options.stateFile,
+    webhooks: sender,
+  });
+  let faults: Fault[] = [];
+  const stats = new Map<string, number>();
+  const inFlight = { now: 0, max: 0 };
+
+  const lean: Route[] = [
+    route('POST', /^\/customers\/v1\/?$/, 'POST /customers/v1', (_p, body) => state.createCustomer(body)),
+    route('GET', /^\/customers\/v1\/app-user-id\/([^/]+)\/?$/, 'GET /customers/v1/app-user-id/{app_user_id}', ([id]) => state.getCustomerByAppUserId(id ?? '')),
+    route('GET', /^\/customers\/v1\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}', ([id]) => state.getCustomer(id ?? '')),
+    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/?$/, 'GET /customers/v1/{customer_id}/entities', ([id]) => state.listEntities(id ?? '')),
+    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}/entities/{entity_id}', ([c, e]) =>
+      state.getEntity(c ?? '', e ?? ''),
+    ),
+    route('DELETE', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'DELETE /customers/v1/{customer_id}/entities/{entity_id}', ([c, e], body) =>
+      state.deleteEntity(c ?? '', e ?? '', body),
+    ),
+    route('POST', /^\/data\/v1\/identity\/?$/, 'POST /data/v1/identity', (_p, body) => withDataCall(body, 'identity', state)),
+    route('POST', /^\/data\/v1\/accounts\/?$/, 'POST /data/v1/accounts', (_p, body) => withDataCall(body, 'accounts', state)),
+    route('POST', /^\/v1\/balance\/?$/, 'POST /v1/balance', (_p, body) => withDataCall(body, 'balance', state)),
+    route('POST', /^\/v1\/transactions\/?$/, 'POST /v1/transactions', (_p, body) => withDataCall(body, 'transactions', state)),
+    route('GET', /^\/v1\/results\/([^/]+)\/?$/, 'GET /v1/results/{results_id}', ([id]) => state.getResults(id ?? '')),
+  ];
+
+  const control: Route[] = [
+    route('GET', /^\/openapi\.json$/, 'GET /openapi.json', () => ({ status: 200, body: sandboxOpenApi() })),
+    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', (_p, body) => state.connect(body)),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', ([id]) => state.expireSession(id ?? '')),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', ([id]) => state.revokeConsent(id ?? '')),
+    route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', ([id]) => state.reconnect(id ?? '')),
+    route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', (_p, body) => {
+      const fault = readFault(body);
+      if (typeof fault === 'string') return invalidParameters('faults', fault);
+      faults.push(fault);
+      return { status: 201, body: { faults: faults.map(describeFault) } };
+    }),
+    route('DELETE', /^\/sandbox\/faults\/?$/, 'DELETE /sandbox/faults', () => {
+      faults = [];
+      return { status: 200, body: { faults: [] } };
+    }),
+    route('GET', /^\/sandbox\/stats\/?$/, 'GET /sandbox/stats', () => ({ status: 200, body: statsBody(stats, inFlight.max) })),
+    route('DELETE', /^\/sandbox\/stats\/?$/, 'DELETE /sandbox/stats', () => {
+      stats.clear();
+      inFlight.max = inFlight.now;
+      return { status: 200, body: statsBody(stats, inFlight.max) };
+    }),
+    route('GET', /^\/sandbox\/webhooks\/?$/, 'GET /sandbox/webhooks', () => ({
+      status: 200,
+      body: { webhooks: sender.deliveries.map(({ body, ...rest }) => ({ ...rest, body: JSON.parse(body) as unknown })) },
+    })),
+  ];
+
+  const expectedToken = Buffer.from(options.appToken);
+  const authorised = (req: IncomingMessage): boolean => {
+    const presented = req.headers['lean-app-token'];
+    if (typeof presented !== 'string') return false;
+    const candidate = Buffer.from(presented);
+    return candidate.length === expectedToken.length && timingSafeEqual(candidate, expectedToken);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const controlRoute = control.find((r) => r.method === method && r.pattern.test(path));
+    const leanRoute = controlRoute === undefined ? lean.find((r) => r.method === method && r.pattern.test(path)) : undefined;
+    const matched = controlRoute ?? leanRoute;
+    if (matched === undefined) return send(res, leanError(404, 'NOT_FOUND', `No route ${method} ${path}.`));
+
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      return send(res, (error as Error).message === 'too large' ? leanError(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 1 MiB.') : invalidParameters('body', 'not JSON'));
+    }
+    if (leanRoute !== undefined) {
+      if (!authorised(req)) return send(res, leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.'));
+      stats.set(leanRoute.endpoint, (stats.get(leanRoute.endpoint) ?? 0) + 1);
+      inFlight.now += 1;
+      inFlight.max = Math.max(inFlight.max, inFlight.now);
+      res.once('close', () => {
+        inFlight.now -= 1;
+      });
+      const fault = faults.find((f) => f.remaining > 0 && (f.path === undefined || path.startsWith(f.path)));
+      if (fault !== undefined) {
+        fault.remaining -= 1;
+        faults = faults.filter((f) => f.remaining > 0);
+        if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+        if (fault.drop) {
+          req.socket.destroy();
+          return;
+        }
+        if (fault.status !== undefined) {
+          if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
+          return send(res, leanError(fault.status, faultStatus(fault.status), 'Injected by the sandbox fault API.'));
+        }
+      }
+    }
+    const params = matched.pattern.exec(path)?.slice(1).map((p) => decodeURIComponent(p)) ?? [];
+    send(res, await matched.handler(params, body));
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log.error({ err: error }, 'sandbox route failed');
+      if (!res.headersSent) send(res, leanError(500, 'INTERNAL_SERVER_ERROR', 'Something has gone wrong. If you continue to see this error, please get in touch with Lean.'));
+    });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(listener)
+      : createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: true }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `${options.tls === undefined ? 'http' : 'https'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
+    state,
+    webhooks: sender.deliveries,
+    close: async () => {
+      sender.close();
+      state.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function route(method: string, pattern: RegExp, endpoint: string, handler: Handler): Route {
+  return { method, pattern, endpoint, handler };
+}
+
+/** Validates a data call's body as Lean does; a bad field answers INVALID_PARAMETERS naming it. */
+function withDataCall(body: unknown, kind: DataCall['kind'], state: SandboxState): SandboxAnswer {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const entityId = fields['entity_id'];
+  if (typeof entityId !== 'string' || !UUID.test(entityId)) return invalidParameters('entity_id', entityId);
+  if (kind === 'identity' || kind === 'accounts') return state.answerData({ kind, entityId });
+  const accountId = fields['account_id'];
+  if (typeof accountId !== 'string' || !UUID.test(accountId)) return invalidParameters('account_id', accountId);
+  if (kind === 'balance') return state.answerData({ kind, entityId, accountId });
+  const startDate = fields['start_date'];
+  const endDate = fields['end_date'];
+  const insights = fields['insights'] ?? false;
+  if (!isCalendarDate(startDate)) return invalidParameters('start_date', startDate);
+  if (!isCalendarDate(endDate)) return invalidParameters('end_date', endDate);
+  if (startDate > endDate) return invalidParameters('start_date', `${startDate} (after end_date ${endDate})`);
+  if (typeof insights !== 'boolean') return invalidParameters('insights', insights);
+  return state.answerData({ kind, entityId, accountId, startDate, endDate, insights });
+}
+
+function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+function readFault(body: unknown): Fault | string {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const { path, status, latency_ms: latency, count, retry_after_s: retryAfter, drop } = fields;
+  if (path !== undefined && typeof path !== 'string') return 'path must be a string';
+  if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)) return 'status must be 400–599';
+  if (latency !== undefined && (typeof latency !== 'number' || latency < 0 || latency > 120_000)) return 'latency_ms must be 0–120000';
+  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) return 'count must be a positive integer';
+  if (retryAfter !== undefined && (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0)) return 'retry_after_s must be a non-negative integer';
+  if (drop !== undefined && typeof drop !== 'boolean') return 'drop must be a boolean';
+  if (status === undefined && latency === undefined && drop !== true) return 'give status, latency_ms or drop';
+  return { path, status, latencyMs: latency ?? 0, retryAfterSeconds: retryAfter, drop: drop === true, remaining: count ?? 1 };
+}
+
+function describeFault(fault: Fault) {
+  return { path: fault.path ?? null, status: fault.status ?? null, latency_ms: fault.latencyMs, drop: fault.drop, remaining: fault.remaining };
+}
+
+function faultStatus(status: number): string {
+  if (status === 429) return 'TOO_MANY_REQUESTS';
+  if (status === 400) return 'INVALID_PARAMETERS';
+  if (status === 503) return 'SERVICE_UNAVAILABLE';
+  if (status >= 500) return 'INTERNAL_SERVER_ERROR';
+  return 'INJECTED_FAULT';
+}
+
+function statsBody(stats: Map<string, number>, maxInFlight: number) {
+  return {
+    calls: Object.fromEntries([...stats].sort(([a], [b]) => a.localeCompare(b))),
+    total: [...stats.values()].reduce((a, b) => a + b, 0),
+    max_in_flight: maxInFlight,
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+function send(res: ServerResponse, answer: SandboxAnswer): void {
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, { 'content-length': 0 });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
