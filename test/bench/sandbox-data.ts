@@ -28,3 +28,30 @@ for (const bank of banks) {
     );
   }
 }
+
+// The same over HTTP, as a client sees it: POST /v1/transactions for three years, insights on.
+{
+  const { startTestSandbox } = await import('../kit/sandbox.js');
+  const lean = await startTestSandbox({ seed: 'bench' });
+  try {
+    const customer = await lean.lean.createCustomer('bench-user');
+    const connected = await lean.control<{ id: string }>('POST', '/sandbox/connect', {
+      customer_id: customer.customer_id,
+      bank_identifier: 'LEANMB1',
+      permissions: ['accounts', 'transactions'],
+    });
+    const accounts = await lean.raw('POST', '/data/v1/accounts', { entity_id: connected.body.id });
+    const accountId = (accounts.body as { payload: { accounts: { account_id: string }[] } }).payload.accounts[0]?.account_id;
+    const today = new Date().toISOString().slice(0, 10);
+    const threeYearsAgo = `${Number(today.slice(0, 4)) - 3}${today.slice(4)}`;
+    for (const label of ['cold', 'warm']) {
+      const started = performance.now();
+      const answer = await lean.raw('POST', '/v1/transactions', { entity_id: connected.body.id, account_id: accountId, start_date: threeYearsAgo, end_date: today, insights: true });
+      const ms = performance.now() - started;
+      const count = (answer.body as { payload: { transactions: unknown[] } }).payload.transactions.length;
+      process.stdout.write(`HTTP POST /v1/transactions, 3 years of one Checkings account (${label}): ${count} transactions, ${(answer.text.length / 1024).toFixed(0)} KiB, ${ms.toFixed(1)} ms\n`);
+    }
+  } finally {
+    await lean.close();
+  }
+}
