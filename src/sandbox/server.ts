@@ -136,7 +136,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     try {
       body = await readJson(req);
     } catch (error) {
-      return send(res, (error as Error).message === 'too large' ? leanError(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 1 MiB.') : invalidParameters('body', 'not JSON'));
+      if ((error as Error).message !== 'too large') return send(res, invalidParameters('body', 'not JSON'));
+      // The rest of the body is never read, so this connection cannot carry another request.
+      res.setHeader('connection', 'close');
+      return send(res, leanError(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 1 MiB.'));
     }
     if (leanRoute !== undefined) {
       if (!authorised(req)) return send(res, leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.'));
