@@ -371,7 +371,7 @@ const NAMES = {
 
 const EMAIL_DOMAINS = { UAE: ['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'eim.ae'], KSA: ['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com'] } as const;
 const KSA_STREETS = ['King Fahd Road', 'Prince Sultan Street', 'King Abdulaziz Road', 'Olaya Street', 'Tahlia Street', 'Prince Mohammed Bin Abdulaziz Road', 'King Abdullah Road'];
-const UAE_TOWERS = ['Marina Crown', 'Al Noor Tower', 'Sky Gardens', 'Bay Square', 'Al Waleed Residence', 'Sun Tower', 'Golden Sands'];
+const UAE_TOWERS = ['Marina Crown', 'Al Noor Tower', 'Sky Gardens', 'Bay Square Building 4', 'Al Waleed Residence', 'Sun Tower', 'Golden Sands 7'];
 
 function personName(random: Random, region: Region): string {
   const names = NAMES[region];
@@ -884,7 +884,7 @@ export function createSandboxData(seed: string): SandboxData {
     const address =
       region === 'UAE'
         ? random.chance(0.6)
-          ? `Apartment ${random.int(1, 45)}${twoDigits(random.int(1, 20))}, ${random.pick(UAE_TOWERS)} Tower, ${area}, ${city.name}, ${facts.countryName}`
+          ? `Apartment ${random.int(1, 45)}${twoDigits(random.int(1, 20))}, ${random.pick(UAE_TOWERS)}, ${area}, ${city.name}, ${facts.countryName}`
           : `Villa ${random.int(1, 120)}, Street ${random.int(1, 60)}, ${area}, ${city.name}, ${facts.countryName}`
         : `Building ${random.int(1000, 9999)}, ${random.pick(KSA_STREETS)}, ${area} District, ${city.name} ${city.postalPrefix}${random.digits(4)}, ${facts.countryName}`;
     return {
