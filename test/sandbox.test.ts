@@ -199,6 +199,7 @@ describe('requests the emulator refuses', () => {
     expect(anonymous.status).toBe(401);
     expect((await lean.raw('POST', '/data/v1/accounts', { entity_id: 'x'.repeat(2 * 1024 * 1024) })).status).toBe(413);
     expect((await lean.raw('GET', '/nowhere')).status).toBe(404);
+    expect((await lean.raw('GET', '/customers/v1/app-user-id/%E0%A4%A')).body).toMatchObject({ status: 'INVALID_PARAMETERS' });
   });
 
   it('connect checks the region’s permissions and SAMA’s dates', async () => {

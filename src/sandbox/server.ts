@@ -164,7 +164,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         }
       }
     }
-    const params = matched.pattern.exec(path)?.slice(1).map((p) => decodeURIComponent(p)) ?? [];
+    let params: string[];
+    try {
+      params = matched.pattern.exec(path)?.slice(1).map((p) => decodeURIComponent(p)) ?? [];
+    } catch {
+      return send(res, invalidParameters('path', 'a malformed percent-escape'));
+    }
     send(res, await matched.handler(params, body));
   };
 
