@@ -64,13 +64,19 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   let draining = false;
   const graphql = createGraphQLHandler({ config, schema: gatewaySchema(), authenticate: createAuthenticator(config.auth), log });
   const server = createHttpServer({ log, database, graphql, isDraining: () => draining });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await upstream.close();
+    await database.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The gateway's whole configuration, read once from the environment at start-up. */
@@ -120,7 +120,7 @@ const httpUrl = z.string().refine((value) => {
 const readableFile = z.string().refine((path) => {
   try {
     accessSync(path, constants.R_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }
@@ -297,6 +297,8 @@ function readLeanConfig(parsed: Parsed, production: boolean, problems: string[])
   if (baseUrl !== undefined) {
     if (appToken === undefined) problems.push(`LEAN_APP_TOKEN: expected ${variables.LEAN_APP_TOKEN.expects} (required with LEAN_API_URL or LEAN_ENV)`);
     else upstream = { kind: 'remote', baseUrl: baseUrl.replace(/\/+$/, ''), appToken };
+    // The app token travels in a header: never in clear text to production.
+    if (production && !baseUrl.startsWith('https://')) problems.push('LEAN_API_URL: expected an https:// URL in production');
   } else if (production) {
     problems.push("LEAN_API_URL / LEAN_ENV: production talks to Lean's API, not the embedded emulator; set LEAN_ENV=production (or LEAN_API_URL)");
   }

@@ -95,6 +95,16 @@ describe('configuration', () => {
     expect(problemsOf(env).join('\n')).toContain(`${name}: expected`);
   });
 
+  it('production refuses a Lean URL without TLS', () => {
+    expect(problemsOf({ NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...production.env, LEAN_API_URL: 'http://lean.internal' }).join('\n')).toContain(
+      'LEAN_API_URL: expected an https:// URL in production',
+    );
+  });
+
+  it('refuses a certificate path that is a folder', () => {
+    expect(problemsOf({ LEAN_CERT_FILE: '/tmp', LEAN_KEY_FILE: '/tmp' }).join('\n')).toContain('LEAN_CERT_FILE: expected a readable PEM file');
+  });
+
   it('refuses a certificate file that cannot be read, and a certificate without its key', () => {
     expect(problemsOf({ LEAN_CERT_FILE: '/nonexistent/cert.pem' }).join('\n')).toContain('LEAN_CERT_FILE: expected a readable PEM file');
     expect(problemsOf({ LEAN_CERT_FILE: production.env['LEAN_CERT_FILE'] ?? '' }).join('\n')).toContain('LEAN_CERT_FILE / LEAN_KEY_FILE: expected both');

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createPgliteDirectory, createTestDatabase } from './kit/database.js';
 import { projectRoot, startTestGateway } from './kit/gateway.js';
@@ -41,6 +43,28 @@ describe('zero-config start: the gateway with a Lean emulator in-process', () =>
       }
     } finally {
       await directory.drop();
+    }
+  });
+});
+
+describe('a start-up that fails', () => {
+  it('leaves no emulator listening behind it', async () => {
+    const occupied = createServer();
+    await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', resolve));
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const sandboxPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const database = await createTestDatabase('failed_start');
+    try {
+      const failed = startTestGateway({ ...database.env, PORT: String((occupied.address() as AddressInfo).port), LEAN_SANDBOX_PORT: String(sandboxPort) });
+      await expect(failed).rejects.toThrow(/EADDRINUSE/);
+      const reuse = createServer();
+      await new Promise<void>((resolve, reject) => reuse.once('error', reject).listen(sandboxPort, '127.0.0.1', resolve));
+      await new Promise((resolve) => reuse.close(resolve));
+    } finally {
+      await new Promise((resolve) => occupied.close(resolve));
+      await database.drop();
     }
   });
 });

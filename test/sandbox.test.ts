@@ -160,6 +160,23 @@ describe('determinism', () => {
     }
   }
 
+  it('entity ids follow the seed, but event ids are never reused by a restarted emulator', async () => {
+    const eventsOf = async () => {
+      const instance = await startTestSandbox({ seed: 'restart' });
+      try {
+        const customer = await instance.lean.createCustomer('restart-user');
+        const entity = await instance.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.customer_id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
+        return { entityId: entity.body.id, eventId: (JSON.parse(instance.sandbox.webhooks[0]?.body ?? '{}') as { event_id: string }).event_id };
+      } finally {
+        await instance.close();
+      }
+    };
+    const first = await eventsOf();
+    const second = await eventsOf();
+    expect(second.entityId).toBe(first.entityId);
+    expect(second.eventId).not.toBe(first.eventId);
+  });
+
   it('the same seed gives byte-identical data; another seed gives different data', async () => {
     const first = await fetchAll('seed-one');
     const again = await fetchAll('seed-one');
@@ -200,6 +217,10 @@ describe('requests the emulator refuses', () => {
     expect((await lean.raw('POST', '/data/v1/accounts', { entity_id: 'x'.repeat(2 * 1024 * 1024) })).status).toBe(413);
     expect((await lean.raw('GET', '/nowhere')).status).toBe(404);
     expect((await lean.raw('GET', '/customers/v1/app-user-id/%E0%A4%A')).body).toMatchObject({ status: 'INVALID_PARAMETERS' });
+    const noTokenBadJson = await fetch(`${lean.url}/v1/balance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(noTokenBadJson.status).toBe(401); // the token is checked before anything else is read
+    const hostile = await lean.raw('POST', '/v1/transactions', { entity_id: { toString: 1 } });
+    expect(hostile.status).toBe(400);
   });
 
   it('connect checks the region’s permissions and SAMA’s dates', async () => {

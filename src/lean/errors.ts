@@ -4,7 +4,7 @@ export class LeanApiError extends Error {
   readonly httpStatus: number;
   readonly correlationId: string;
   readonly endpoint: string;
-  /** Whether the same call may succeed later (429, 5xx). */
+  /** Whether repeating the same call is safe and may succeed (429, 5xx on a read); never for writes. */
   readonly retryable: boolean;
   /** Lean's message, for operators; it may name ids but never reaches clients verbatim. */
   readonly leanMessage: string | undefined;
@@ -17,6 +17,8 @@ export class LeanApiError extends Error {
     endpoint: string;
     leanMessage?: string | undefined;
     retryAfterMs?: number | undefined;
+    /** False for writes (customer creation, deletes): a lost answer is resolved by a lookup, not a repeat. */
+    safeToRetry?: boolean;
   }) {
     super(`Lean answered ${details.httpStatus} ${details.leanStatus} to ${details.endpoint}`);
     this.name = 'LeanApiError';
@@ -26,22 +28,24 @@ export class LeanApiError extends Error {
     this.endpoint = details.endpoint;
     this.leanMessage = details.leanMessage ?? undefined;
     this.retryAfterMs = details.retryAfterMs;
-    this.retryable = details.httpStatus === 429 || details.httpStatus >= 500;
+    this.retryable = (details.safeToRetry ?? true) && (details.httpStatus === 429 || details.httpStatus >= 500);
   }
 }
 
-/** Lean could not be reached or did not answer in time; always worth a later retry. */
+/** Lean could not be reached or did not answer in time. */
 export class LeanUnavailableError extends Error {
   readonly reason: 'timeout' | 'network';
   readonly correlationId: string;
   readonly endpoint: string;
-  readonly retryable = true;
-  constructor(details: { reason: 'timeout' | 'network'; correlationId: string; endpoint: string; cause: unknown }) {
+  /** A read may be repeated later; a write must be resolved by a lookup first. */
+  readonly retryable: boolean;
+  constructor(details: { reason: 'timeout' | 'network'; correlationId: string; endpoint: string; cause: unknown; safeToRetry?: boolean }) {
     super(`Lean ${details.reason === 'timeout' ? 'did not answer in time' : 'could not be reached'} on ${details.endpoint}`, { cause: details.cause });
     this.name = 'LeanUnavailableError';
     this.reason = details.reason;
     this.correlationId = details.correlationId;
     this.endpoint = details.endpoint;
+    this.retryable = details.safeToRetry ?? true;
   }
 }
 

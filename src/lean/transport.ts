@@ -104,7 +104,7 @@ export class LeanTransport {
           await sleep(this.backoff(attempt));
           continue;
         }
-        throw new LeanUnavailableError({ reason, correlationId, endpoint: call.endpoint, cause: error });
+        throw new LeanUnavailableError({ reason, correlationId, endpoint: call.endpoint, cause: error, safeToRetry: call.retry });
       }
 
       const body = parseJson(answer.text);
@@ -123,6 +123,7 @@ export class LeanTransport {
         endpoint: call.endpoint,
         leanMessage: parsedError.success ? (parsedError.data.message ?? undefined) : undefined,
         retryAfterMs,
+        safeToRetry: call.retry,
       });
       // A Retry-After longer than we would ever wait is Lean asking us to stop for now.
       const wait = retryAfterMs ?? this.backoff(attempt);
@@ -178,8 +179,11 @@ function parseJson(text: string): unknown {
 /** `Retry-After` as delta-seconds or an HTTP date, in milliseconds. */
 export function parseRetryAfter(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
+  const trimmed = value.trim();
+  if (/^\d{1,6}$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only an HTTP date (IMF-fixdate); anything else falls back to our own backoff.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
+  const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 

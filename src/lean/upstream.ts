@@ -22,6 +22,15 @@ export interface Upstream {
  */
 export async function connectUpstream(config: Config, log: Logger, gatewayUrl: () => string | undefined): Promise<Upstream> {
   const { lean: settings } = config;
+  // Read before anything starts, so a bad file leaves nothing running behind it.
+  const tls =
+    settings.tls === undefined
+      ? undefined
+      : {
+          cert: await readFile(settings.tls.certFile, 'utf8'),
+          key: await readFile(settings.tls.keyFile, 'utf8'),
+          ca: settings.tls.caFile === undefined ? undefined : await readFile(settings.tls.caFile, 'utf8'),
+        };
   let sandbox: RunningSandbox | undefined;
   let baseUrl: string;
   let appToken: string;
@@ -46,14 +55,6 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
     baseUrl = sandbox.url;
     log.info({ url: baseUrl }, 'no LEAN_API_URL or LEAN_ENV: Lean emulator started in this process');
   }
-  const tls =
-    settings.tls === undefined
-      ? undefined
-      : {
-          cert: await readFile(settings.tls.certFile, 'utf8'),
-          key: await readFile(settings.tls.keyFile, 'utf8'),
-          ca: settings.tls.caFile === undefined ? undefined : await readFile(settings.tls.caFile, 'utf8'),
-        };
   const lean = new LeanClient(
     new LeanTransport({
       baseUrl,

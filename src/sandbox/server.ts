@@ -66,6 +66,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     stateFile: options.stateFile,
     webhooks: sender,
   });
+  // Cancels fault latencies on close, so a slowed call cannot run (and change state) afterwards.
+  const closing = new AbortController();
   let faults: Fault[] = [];
   const stats = new Map<string, number>();
   const inFlight = { now: 0, max: 0 };
@@ -132,6 +134,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const matched = controlRoute ?? leanRoute;
     if (matched === undefined) return send(res, leanError(404, 'NOT_FOUND', `No route ${method} ${path}.`));
 
+    if (leanRoute !== undefined && !authorised(req)) return send(res, leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.'));
     let body: unknown;
     try {
       body = await readJson(req);
@@ -142,7 +145,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       return send(res, leanError(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 1 MiB.'));
     }
     if (leanRoute !== undefined) {
-      if (!authorised(req)) return send(res, leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.'));
       stats.set(leanRoute.endpoint, (stats.get(leanRoute.endpoint) ?? 0) + 1);
       inFlight.now += 1;
       inFlight.max = Math.max(inFlight.max, inFlight.now);
@@ -153,7 +155,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       if (fault !== undefined) {
         fault.remaining -= 1;
         faults = faults.filter((f) => f.remaining > 0);
-        if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+        if (fault.latencyMs > 0) {
+          const slept = await sleep(fault.latencyMs, true, { signal: closing.signal }).catch(() => false);
+          if (!slept) {
+            req.socket.destroy();
+            return;
+          }
+        }
         if (fault.drop) {
           req.socket.destroy();
           return;
@@ -197,6 +205,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     state,
     webhooks: sender.deliveries,
     close: async () => {
+      closing.abort();
       sender.close();
       state.close();
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkConsentRequest, type AccountType, type ConsentRuleViolation } from '../lean/consent-rules.js';
@@ -74,6 +75,8 @@ interface PersistedState {
   readonly entities: EntityRecord[];
 }
 
+/** SAMA dates are KSA calendar days (UTC+03:00). */
+const KSA_OFFSET_MS = 3 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Lean's error body: the same fields as Lean's own samples. Data calls also carry a results_id. */
@@ -94,7 +97,7 @@ export const invalidParameters = (field: string, value: unknown, resultsId?: str
   leanError(
     400,
     'INVALID_PARAMETERS',
-    `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${String(value)}.`,
+    `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${describeValue(value)}.`,
     resultsId,
   );
 
@@ -185,11 +188,11 @@ export class SandboxState {
     const customer = this.customers.get(customerId);
     if (customer === undefined) return unknownCustomer();
     const bank = typeof bankIdentifier === 'string' ? findBank(bankIdentifier) : undefined;
-    if (bank === undefined) return leanError(400, 'UNKNOWN_BANK', `No bank with identifier ${String(bankIdentifier)} in this sandbox.`);
+    if (bank === undefined) return leanError(400, 'UNKNOWN_BANK', `No bank with identifier ${describeValue(bankIdentifier)} in this sandbox.`);
     if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) return invalidParameters('permissions', permissions);
     if (accountType !== 'PERSONAL' && accountType !== 'BUSINESS') return invalidParameters('account_type', accountType);
     if ((accessFrom !== undefined && typeof accessFrom !== 'string') || (accessTo !== undefined && typeof accessTo !== 'string')) {
-      return invalidParameters('access_from/access_to', `${String(accessFrom)}/${String(accessTo)}`);
+      return invalidParameters('access_from/access_to', { access_from: accessFrom, access_to: accessTo });
     }
     const decision = checkConsentRequest({ region: bank.region, accountType, permissions, accessFrom, accessTo }, new Date(this.now()));
     if (!decision.ok) return consentRejected(decision.violations);
@@ -405,7 +408,8 @@ export class SandboxState {
       case 'transactions': {
         const account = this.account(entity, bank, call.accountId);
         // A SAMA consent limits how far back transactions may be read.
-        const from = entity.consents[0]?.transaction_from_date_time?.slice(0, 10);
+        const fromInstant = entity.consents[0]?.transaction_from_date_time;
+        const from = fromInstant ? new Date(Date.parse(fromInstant) + KSA_OFFSET_MS).toISOString().slice(0, 10) : undefined;
         const startDate = from !== undefined && from > call.startDate ? from : call.startDate;
         const today = new Date(this.now()).toISOString().slice(0, 10);
         const transactions = this.data
@@ -445,8 +449,12 @@ export class SandboxState {
     return this.counter;
   }
 
-  private nextId(kind: string): string {
-    return this.data.uuid(kind, String(this.nextCounter()));
+  /**
+   * Ids of events, results and reconnects: not seeded data, and never reused, even after a restart
+   * without a state file (a receiver deduplicating on event_id would drop a new event otherwise).
+   */
+  private nextId(_kind: string): string {
+    return randomUUID();
   }
 
   private load(): void {
@@ -469,6 +477,16 @@ export class SandboxState {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
+  }
+}
+
+/** A short, never-throwing rendering of what the client sent. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.slice(0, 100);
+  try {
+    return (JSON.stringify(value) ?? 'undefined').slice(0, 100);
+  } catch {
+    return typeof value;
   }
 }
 
