@@ -75,6 +75,8 @@ interface PersistedState {
   readonly entities: EntityRecord[];
 }
 
+/** Finished asynchronous answers kept for `GET /v1/results/{id}` (each can be a megabyte). */
+const MAX_KEPT_RESULTS = 200;
 /** SAMA dates are KSA calendar days (UTC+03:00). */
 const KSA_OFFSET_MS = 3 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -389,6 +391,11 @@ export class SandboxState {
     const bank = entity === undefined ? undefined : findBank(entity.bank_identifier);
     if (entity === undefined || bank === undefined) return;
     this.results.set(resultsId, this.okAnswer(entity, bank, call));
+    // Results are picked up soon after results.ready; the oldest go first so a long run stays bounded.
+    for (const oldest of this.results.keys()) {
+      if (this.results.size <= MAX_KEPT_RESULTS) break;
+      this.results.delete(oldest);
+    }
     await this.options.webhooks.send(this.nextId('event'), 'results.ready', 'Your results are ready.', { id: resultsId });
   }
 

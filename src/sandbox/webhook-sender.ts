@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 /** Lean retries a webhook that was not answered 200 after 1, 2, 5, 10, 60 and 180 minutes. */
 export const LEAN_REDELIVERY_MINUTES = [1, 2, 5, 10, 60, 180] as const;
 const DELIVERY_TIMEOUT_MS = 10_000;
+const MAX_LOGGED = 1_000;
 
 export interface WebhookDelivery {
   readonly event_id: string;
@@ -41,6 +42,11 @@ export class WebhookSender {
     const body = JSON.stringify({ type, payload, message, timestamp: new Date().toISOString(), event_id: eventId });
     const delivery: WebhookDelivery = { event_id: eventId, type, body, attempts: [], delivered: false, gaveUp: false };
     this.deliveries.push(delivery);
+    // The log is for inspection; settled deliveries beyond the newest MAX_LOGGED are dropped.
+    if (this.deliveries.length > MAX_LOGGED) {
+      const settled = this.deliveries.findIndex((d) => d.delivered || d.gaveUp);
+      if (settled >= 0) this.deliveries.splice(settled, 1);
+    }
     await this.attempt(delivery, 0);
     return delivery;
   }
