@@ -92,30 +92,19 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
-const postgresUrl = z.string().refine((value) => {
-  try {
-    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-});
+/** A URL that parses and passes `accept`. */
+const urlWhere = (accept: (url: URL) => boolean) =>
+  z.string().refine((value) => {
+    try {
+      return accept(new URL(value));
+    } catch {
+      return false;
+    }
+  });
 
-const jwksUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-  } catch {
-    return false;
-  }
-});
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    return ['https:', 'http:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-});
+const postgresUrl = urlWhere((url) => ['postgres:', 'postgresql:'].includes(url.protocol));
+const jwksUrl = urlWhere((url) => url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)));
+const httpUrl = urlWhere((url) => ['https:', 'http:'].includes(url.protocol));
 
 const readableFile = z.string().refine((path) => {
   try {
