@@ -53,13 +53,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
 
   // The embedded emulator addresses webhooks to this gateway, whose URL is known only once it listens.
   const listening: { url?: string } = {};
-  let upstream;
-  try {
-    upstream = await connectUpstream(config, log, () => listening.url);
-  } catch (error) {
+  const upstream = await connectUpstream(config, log, () => listening.url).catch(async (error: unknown) => {
     await database.close();
     throw error;
-  }
+  });
 
   let draining = false;
   const graphql = createGraphQLHandler({ config, schema: gatewaySchema(), authenticate: createAuthenticator(config.auth), log });

@@ -351,5 +351,16 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
 }
 
+/** For entry points: the loaded config, or the problems on stderr and exit 1. */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** The variables this module reads, for documentation checks. */
 export const configVariableNames = Object.keys(variables) as readonly string[];

@@ -1,15 +1,8 @@
 import { startGateway, type Gateway } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, loadOrExit } from './config.js';
 import { createLogger } from './log.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadOrExit(() => loadConfig());
 
 const log = createLogger(config.logLevel);
 process.on('unhandledRejection', (reason) => {

@@ -1,5 +1,5 @@
 // `npm run sandbox`: the Lean emulator on its own (LEAN_SANDBOX_PORT, default 4010).
-import { ConfigError, loadSandboxConfig } from '../config.js';
+import { loadOrExit, loadSandboxConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { startSandbox } from './server.js';
 
@@ -7,14 +7,7 @@ import { startSandbox } from './server.js';
 const DOCUMENTED_APP_TOKEN = 'YOUR_APP_TOKEN';
 const DEVELOPMENT_WEBHOOK_SECRET = 'sandbox-webhook-secret';
 
-let config;
-try {
-  config = loadSandboxConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadOrExit(() => loadSandboxConfig());
 const log = createLogger('info');
 const sandbox = await startSandbox({
   ...config,
