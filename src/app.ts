@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createAuthenticator } from './auth/authenticate.js';
+import { InFlight } from './data/in-flight.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -59,7 +60,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
 
   let draining = false;
-  const graphql = createGraphQLHandler({ config, schema: gatewaySchema(), authenticate: createAuthenticator(config.auth), log });
+  const graphql = createGraphQLHandler({
+    config,
+    schema: gatewaySchema(),
+    authenticate: createAuthenticator(config.auth),
+    log,
+    data: { db: database.db, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) },
+    link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region },
+  });
   const server = createHttpServer({ log, database, graphql, isDraining: () => draining });
   try {
     await new Promise<void>((resolve, reject) => {

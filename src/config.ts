@@ -12,6 +12,17 @@ export interface Config {
   readonly introspection: boolean;
   readonly lean: LeanConfig;
   readonly sandbox: SandboxConfig;
+  readonly cache: CacheConfig;
+}
+
+/** How long each kind of Lean data is served from Postgres before it is fetched again, in milliseconds. */
+export interface CacheConfig {
+  readonly entitiesMs: number;
+  readonly accountsMs: number;
+  readonly balanceMs: number;
+  readonly identityMs: number;
+  /** Transactions of days before the fetch never expire; a range reaching the day of the fetch does. */
+  readonly recentTransactionsMs: number;
 }
 
 /** The upstream: Lean's API at a URL, or the emulator started in this process (development only). */
@@ -24,6 +35,10 @@ export interface LeanConfig {
   readonly maxRetries: number;
   /** Verifies `lean-signature` on webhooks; generated for the embedded emulator when unset. */
   readonly webhookSecret: string | undefined;
+  /** The region of the Lean application, for link requests that name no bank. */
+  readonly region: 'UAE' | 'KSA';
+  /** Whether the Link SDK must be told `sandbox: true` (anything but Lean's production host). */
+  readonly linkSandbox: boolean;
 }
 
 /** The Lean emulator: `npm run sandbox`, or in-process when no LEAN_API_URL / LEAN_ENV is set. */
@@ -196,6 +211,16 @@ const variables = {
   LEAN_MAX_CONCURRENCY: { schema: integer(1, 1000), expects: 'an integer between 1 and 1000 (Lean calls in flight)', echo: true },
   LEAN_MAX_RETRIES: { schema: integer(0, 10), expects: 'an integer between 0 and 10 (retries of a failed read)', echo: true },
   LEAN_WEBHOOK_SECRET: { schema: z.string().min(16), expects: 'the webhook secret from the Lean developer portal (at least 16 characters)', echo: false },
+  LEAN_REGION: { schema: z.enum(['UAE', 'KSA']), expects: 'UAE or KSA: the region of the Lean application', echo: true },
+  CACHE_TTL_ENTITIES_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds a customer\'s entity list is served from the cache', echo: true },
+  CACHE_TTL_ACCOUNTS_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds an entity\'s account list is served from the cache', echo: true },
+  CACHE_TTL_BALANCE_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds a balance is served from the cache', echo: true },
+  CACHE_TTL_IDENTITY_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds an identity is served from the cache', echo: true },
+  CACHE_TTL_RECENT_TRANSACTIONS_SECONDS: {
+    schema: integer(0, 31_536_000),
+    expects: 'seconds transactions of a range reaching today are served from the cache',
+    echo: true,
+  },
   LEAN_SANDBOX_PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
   LEAN_SANDBOX_HOST: { schema: z.string().min(1), expects: 'a host name or IP address for the emulator to listen on', echo: true },
   LEAN_SANDBOX_SEED: { schema: z.string().min(1).max(200), expects: 'any text (at most 200 characters) that determines the generated data', echo: true },
@@ -252,6 +277,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
     lean,
     sandbox: readSandboxConfig(parsed),
+    cache: {
+      entitiesMs: (parsed.CACHE_TTL_ENTITIES_SECONDS ?? 3_600) * 1_000,
+      accountsMs: (parsed.CACHE_TTL_ACCOUNTS_SECONDS ?? 3_600) * 1_000,
+      balanceMs: (parsed.CACHE_TTL_BALANCE_SECONDS ?? 300) * 1_000,
+      identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
+      recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
+    },
   };
 }
 
@@ -306,6 +338,8 @@ function readLeanConfig(parsed: Parsed, production: boolean, problems: string[])
     maxConcurrency: parsed.LEAN_MAX_CONCURRENCY ?? 16,
     maxRetries: parsed.LEAN_MAX_RETRIES ?? 3,
     webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
+    region: parsed.LEAN_REGION ?? 'UAE',
+    linkSandbox: baseUrl !== LEAN_HOSTS.production,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Every gateway process that started against this database, and whether it stopped cleanly. */
 export interface GatewayInstancesTable {
@@ -11,6 +11,151 @@ export interface GatewayInstancesTable {
   stopped_at: ColumnType<Date | null, never, Date | null>;
 }
 
+
+export type EntityStatus = 'ACTIVE' | 'RECONNECT_REQUIRED' | 'DISCONNECTED';
+export type DataKind = 'identity' | 'accounts' | 'balance' | 'transactions';
+export type PendingStatus = 'PENDING' | 'RECONNECT_REQUIRED' | 'READY' | 'FAILED';
+/** A Lean permission set as stored: each permission name → granted. */
+export type PermissionSet = Record<string, boolean>;
+
+export interface ConsentAccountJson {
+  scheme_name: string;
+  identification: string;
+  name: string | null;
+  secondary_identification: string | null;
+}
+
+/** A customer of ours at Lean; `entities_fetched_at` says when its entity list was last read. */
+export interface CustomersTable {
+  id: string;
+  app_user_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  entities_fetched_at: Date | null;
+}
+
+/** What Lean's `entity.created` told us about a bank (name, logo, colours). */
+export interface BanksTable {
+  identifier: string;
+  name: string | null;
+  logo: string | null;
+  main_color: string | null;
+  background_color: string | null;
+  swift_code: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface EntitiesTable {
+  id: string;
+  customer_id: string;
+  bank_identifier: string;
+  account_type: string | null;
+  permissions: ColumnType<PermissionSet, string, string>;
+  status: EntityStatus;
+  reconnect_id: string | null;
+  linked_at: ColumnType<Date, Date | undefined, Date>;
+  status_changed_at: ColumnType<Date, Date | undefined, Date>;
+  fetched_at: Date;
+  accounts_fetched_at: Date | null;
+}
+
+export interface ConsentsTable {
+  id: string;
+  entity_id: string;
+  position: number;
+  bank_consent_id: string | null;
+  status: string;
+  permissions: ColumnType<PermissionSet, string, string>;
+  created_at: Date | null;
+  status_updated_at: Date | null;
+  expires_at: Date | null;
+  transactions_from: Date | null;
+  transactions_to: Date | null;
+  accounts: ColumnType<ConsentAccountJson[], string, string>;
+}
+
+export interface AccountsTable {
+  id: string;
+  entity_id: string;
+  position: number;
+  name: string | null;
+  type: string | null;
+  currency: string;
+  iban: string | null;
+  fetched_at: Date;
+}
+
+export interface BalancesTable {
+  account_id: string;
+  /** `numeric`, read back as its exact decimal text. */
+  amount: string;
+  currency: string;
+  fetched_at: Date;
+}
+
+export interface IdentitiesTable {
+  entity_id: string;
+  full_name: string | null;
+  mobile_number: string | null;
+  gender: string | null;
+  national_identity_number: string | null;
+  birth_date: string | null;
+  email_address: string | null;
+  address: string | null;
+  fetched_at: Date;
+}
+
+export interface TransactionsTable {
+  account_id: string;
+  transaction_id: string;
+  timestamp: Date;
+  description: string | null;
+  amount: string;
+  currency: string;
+  pending: boolean;
+  description_cleansed: string | null;
+  category: string | null;
+  category_code: string | null;
+  category_confidence: number | null;
+  type: string | null;
+  type_confidence: number | null;
+  fetched_at: Date;
+}
+
+export interface TransactionRangesTable {
+  id: Generated<number>;
+  account_id: string;
+  /** `YYYY-MM-DD`, inclusive, UTC days. */
+  start_date: string;
+  end_date: string;
+  fetched_at: Date;
+  expires_at: Date | null;
+}
+
+/** A data call Lean answered PENDING or RECONNECT_REQUIRED: what was asked, so `results.ready` can complete it. */
+export interface PendingResultsTable {
+  results_id: string;
+  kind: DataKind;
+  status: PendingStatus;
+  customer_id: string;
+  entity_id: string;
+  account_id: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  reconnect_id: string | null;
+  requested_at: ColumnType<Date, Date | undefined, never>;
+  completed_at: Date | null;
+}
+
 export interface Tables {
   gateway_instances: GatewayInstancesTable;
+  customers: CustomersTable;
+  banks: BanksTable;
+  entities: EntitiesTable;
+  consents: ConsentsTable;
+  accounts: AccountsTable;
+  balances: BalancesTable;
+  identities: IdentitiesTable;
+  transactions: TransactionsTable;
+  transaction_ranges: TransactionRangesTable;
+  pending_results: PendingResultsTable;
 }

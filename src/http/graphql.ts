@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
-import { createYoga, useErrorHandler, type YogaLogger } from 'graphql-yoga';
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, isAsyncIterable, maskError, useErrorHandler, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { GatewayData, type DataDependencies } from '../data/gateway-data.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import type { GatewayContext } from '../schema/context.js';
+import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
 
 export interface NodeServerContext {
@@ -17,11 +19,16 @@ export interface GraphQLHandlerOptions {
   schema: GraphQLSchema;
   authenticate: Authenticate;
   log: Logger;
+  data: DataDependencies;
+  link: LinkSettings;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 
-export function createGraphQLHandler({ config, schema, authenticate, log }: GraphQLHandlerOptions) {
+/** Longest echo of a client's input in a validation message (a global id may be 100 KB). */
+const MAX_ECHO = 160;
+
+export function createGraphQLHandler({ config, schema, authenticate, log, data, link }: GraphQLHandlerOptions) {
   return createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -29,18 +36,34 @@ export function createGraphQLHandler({ config, schema, authenticate, log }: Grap
     landingPage: false,
     multipart: false,
     // Unexpected errors reach clients as "Unexpected error." with no message, stack or upstream body.
-    maskedErrors: { isDev: false },
+    maskedErrors: {
+      isDev: false,
+      // Pothos's argument checks (global ids, validation) are the client's mistakes, not faults.
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          const text = original.message.length > MAX_ECHO ? `${original.message.slice(0, MAX_ECHO)}…` : original.message;
+          return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     logging: yogaLogger(log),
     context: async ({ req, request }) => {
       const requestLog = req.log;
+      const principal = await authenticate(request.headers.get('authorization'));
       return {
-        principal: await authenticate(request.headers.get('authorization')),
+        principal,
         log: requestLog,
         requestId: typeof req.id === 'string' ? req.id : JSON.stringify(req.id),
+        data: new GatewayData(data, principal),
+        link,
+        warnings: [],
       };
     },
     plugins: [
       useAccessPolicy({ introspection: config.introspection }),
+      useWarnings(),
       useErrorHandler(({ errors, context, phase }) => {
         const contextLog = (context as Partial<GatewayContext>).log ?? log;
         for (const error of errors) {
@@ -62,5 +85,19 @@ function yogaLogger(log: Logger): YogaLogger {
     info: (...args: unknown[]) => child.info(args.map(String).join(' ')),
     warn: (...args: unknown[]) => child.warn(args.map(String).join(' ')),
     error: (...args: unknown[]) => child.error(args.map(String).join(' ')),
+  };
+}
+
+/** Adds the errors that accompany data (stale copies served, further broken rules) to the result. */
+function useWarnings(): Plugin<GatewayContext> {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result, setResult }) => {
+        const warnings = (args.contextValue as Partial<GatewayContext>).warnings ?? [];
+        if (warnings.length === 0 || isAsyncIterable(result)) return;
+        const errors = (result.errors ?? []) as readonly GraphQLError[];
+        setResult({ ...result, errors: [...errors, ...warnings] });
+      },
+    }),
   };
 }

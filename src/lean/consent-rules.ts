@@ -106,3 +106,8 @@ function addOneYear(date: Date): Date {
   next.setUTCFullYear(next.getUTCFullYear() + 1);
   return next;
 }
+
+/** Lean's SAMA open-banking banks carry the `_SAU` suffix (`LEA1_SAMAOB_SAU`); every other bank is in the UAE. */
+export function regionOfBank(bankIdentifier: string): Region {
+  return /_SAU$/i.test(bankIdentifier) ? 'KSA' : 'UAE';
+}

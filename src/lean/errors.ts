@@ -62,4 +62,15 @@ export class LeanProtocolError extends Error {
   }
 }
 
-export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError;
+/** Lean answered a data call with FAILED (or a status it added later). */
+export class LeanFailedError extends Error {
+  constructor(
+    readonly leanStatus: string,
+    readonly correlationId: string,
+  ) {
+    super(`Lean answered ${leanStatus}`);
+    this.name = 'LeanFailedError';
+  }
+}
+
+export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError | LeanFailedError;

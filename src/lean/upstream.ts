@@ -11,6 +11,8 @@ export interface Upstream {
   readonly lean: LeanClient;
   /** The in-process emulator, when the gateway runs without LEAN_API_URL / LEAN_ENV. */
   readonly sandbox: RunningSandbox | undefined;
+  /** The application token (configured, or generated for the embedded emulator); `Lean.connect` needs it. */
+  readonly appToken: string;
   /** The secret `lean-signature` is checked with (configured, or shared with the embedded emulator). */
   readonly webhookSecret: string | undefined;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
   return {
     lean,
     sandbox,
+    appToken,
     webhookSecret,
     close: async () => {
       await lean.close();

@@ -1,9 +1,22 @@
+import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
+import type { GatewayData } from '../data/gateway-data.js';
 import type { Logger } from '../log.js';
 
-/** What every resolver receives: who is asking and a logger carrying the request id. */
+/** What `prepareLink` needs to know about the Lean application. */
+export interface LinkSettings {
+  readonly appToken: string;
+  readonly sandbox: boolean;
+  readonly region: 'UAE' | 'KSA';
+}
+
+/** What every resolver receives: who is asking, the request's data loaders, and a logger carrying the request id. */
 export interface GatewayContext {
   readonly principal: Principal;
   readonly log: Logger;
   readonly requestId: string;
+  readonly data: GatewayData;
+  readonly link: LinkSettings;
+  /** Errors that accompany data rather than replace it (a stale copy served when Lean failed). */
+  readonly warnings: GraphQLError[];
 }

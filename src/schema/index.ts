@@ -1,8 +1,17 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './scalars.js';
+import './outcomes.js';
 import './viewer.js';
+import './customer.js';
+import './entity.js';
+import './consent.js';
+import './account.js';
+import './transaction.js';
+import './link.js';
 
 builder.queryType({ description: 'The entry points for reading data.' });
+builder.mutationType({ description: 'The entry points for changing data: customers, links to banks, refreshes.' });
 
 let schema: GraphQLSchema | undefined;
 

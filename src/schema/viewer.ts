@@ -1,5 +1,7 @@
 import type { Principal } from '../auth/principal.js';
+import { answeringLeanErrors } from './errors.js';
 import { builder } from './builder.js';
+import { Customer } from './refs.js';
 
 type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
 
@@ -29,6 +31,12 @@ const Viewer = builder.objectRef<AuthenticatedPrincipal>('Viewer').implement({
       nullable: true,
       description: "For an end user, the customer's `app_user_id` (the JWT `sub`); null for a service.",
       resolve: (principal) => (principal.kind === 'endUser' ? principal.appUserId : null),
+    }),
+    customer: t.field({
+      type: Customer,
+      nullable: true,
+      description: "For an end user, their own customer (null until it is created); null for a service.",
+      resolve: async (_principal, _args, { data }) => (await answeringLeanErrors(() => data.viewerCustomer())) ?? null,
     }),
   }),
 });

@@ -1,0 +1,584 @@
+import type DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.js';
+import type { CacheConfig } from '../config.js';
+import type { DataKind, Tables } from '../db/tables.js';
+import { normalizeCategory } from '../lean/categories.js';
+import type { LeanClient, LeanResult } from '../lean/client.js';
+import { LeanApiError, LeanFailedError } from '../lean/errors.js';
+import type { Logger } from '../log.js';
+import {
+  accountsByIds,
+  accountsOfEntities,
+  balancesOfAccounts,
+  expireAccountData,
+  identitiesOfEntities,
+  saveAccounts,
+  saveBalance,
+  saveIdentity,
+  type AccountBalance,
+  type AccountRow,
+  type EntityAccounts,
+  type EntityIdentity,
+  type IdentityRow,
+} from '../store/accounts-store.js';
+import { adoptCustomer, customersByAppUserIds, customersByIds, type CustomerRow } from '../store/customers-store.js';
+import {
+  banksByIdentifiers,
+  consentsOfEntities,
+  disconnectEntity,
+  entitiesByIds,
+  entitiesOfCustomers,
+  expireEntityData,
+  saveCustomerEntities,
+  saveEntity,
+  setEntityStatus,
+  type BankRow,
+  type ConsentRow,
+  type CustomerEntities,
+  type EntityRow,
+} from '../store/entities-store.js';
+import type { EntityGate } from '../store/gates.js';
+import { rememberPendingRequest, type PendingRequest } from '../store/pending-results-store.js';
+import {
+  rangesOfAccounts,
+  saveTransactionRange,
+  transactionsByKeys,
+  transactionsPage,
+  type AccountRanges,
+  type TransactionCursor,
+  type TransactionFilter,
+  type TransactionRow,
+} from '../store/transactions-store.js';
+import { addDays, dayOf, uncoveredParts, type DayRange } from './day-ranges.js';
+import type { InFlight } from './in-flight.js';
+import { fresh, mapOutcome, type Outcome } from './outcome.js';
+import { readThroughLoader } from './read-through.js';
+import { batchLoader } from './store-loader.js';
+
+/** What the data layer needs, shared by every request of the process. */
+export interface DataDependencies {
+  readonly db: Kysely<Tables>;
+  readonly lean: LeanClient;
+  readonly cache: CacheConfig;
+  readonly inFlight: InFlight;
+  readonly log: Logger;
+  readonly now?: () => Date;
+}
+
+export interface Balance {
+  readonly accountId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly fetchedAt: Date;
+}
+
+export interface TransactionsQuery {
+  readonly accountId: string;
+  /** `YYYY-MM-DD`, inclusive, UTC days. */
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly categories: readonly string[] | undefined;
+  readonly direction: 'CREDIT' | 'DEBIT' | undefined;
+}
+
+export interface TransactionsPageRequest {
+  readonly after: TransactionCursor | undefined;
+  readonly before: TransactionCursor | undefined;
+  readonly limit: number;
+  readonly inverted: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The data one GraphQL request may see, read through Postgres: per-request DataLoaders over the
+ * store, Lean asked only for what is missing or stale, and every answer limited to what the
+ * principal may see (another customer's data reads as not found).
+ */
+export class GatewayData {
+  private readonly db: Kysely<Tables>;
+  private readonly lean: LeanClient;
+  private readonly cache: CacheConfig;
+  private readonly now: () => Date;
+  private readonly customerById: DataLoader<string, CustomerRow | undefined>;
+  private readonly customerByAppUserId: DataLoader<string, CustomerRow | undefined>;
+  private readonly entityById: DataLoader<string, EntityRow | undefined>;
+  private readonly accountById: DataLoader<string, AccountRow | undefined>;
+  private readonly consentsByEntity: DataLoader<string, ConsentRow[]>;
+  private readonly bankByIdentifier: DataLoader<string, BankRow | undefined>;
+  private readonly transactionByKey: DataLoader<string, (TransactionRow & { app_user_id: string }) | undefined>;
+  private readonly entitiesByCustomer: DataLoader<string, Outcome<EntityRow[]> | undefined>;
+  private readonly accountsByEntity: DataLoader<string, Outcome<AccountRow[]> | undefined>;
+  private readonly balanceByAccount: DataLoader<string, Outcome<Balance> | undefined>;
+  private readonly identityByEntity: DataLoader<string, Outcome<IdentityRow> | undefined>;
+  private readonly transactionsCoverage: DataLoader<TransactionsQuery, Outcome<null> | undefined>;
+  private ownCustomer: Promise<CustomerRow | undefined> | undefined;
+
+  constructor(
+    private readonly deps: DataDependencies,
+    readonly principal: Principal,
+  ) {
+    this.db = deps.db;
+    this.lean = deps.lean;
+    this.cache = deps.cache;
+    this.now = deps.now ?? (() => new Date());
+    const { db } = this;
+
+    this.customerById = batchLoader((ids) => customersByIds(db, ids), (row) => row.id);
+    this.customerByAppUserId = batchLoader((ids) => customersByAppUserIds(db, ids), (row) => row.app_user_id);
+    this.entityById = batchLoader((ids) => entitiesByIds(db, ids), (row) => row.id);
+    this.accountById = batchLoader((ids) => accountsByIds(db, ids), (row) => row.id);
+    this.bankByIdentifier = batchLoader((ids) => banksByIdentifiers(db, ids), (row) => row.identifier);
+    this.transactionByKey = batchLoader(
+      (keys) => transactionsByKeys(db, keys.map((key) => parseTransactionKey(key))),
+      (row) => transactionKey(row.account_id, row.transaction_id),
+    );
+    this.consentsByEntity = batchGroupLoader((ids) => consentsOfEntities(db, ids), (row) => row.entity_id);
+
+    this.entitiesByCustomer = readThroughLoader<string, CustomerEntities, EntityRow[]>(
+      {
+        kind: 'entities',
+        id: (customerId) => customerId,
+        read: (ids) => entitiesOfCustomers(db, ids),
+        settle: (stored, _key, now) => {
+          if (stored === undefined) return undefined;
+          return isFresh(stored.entitiesFetchedAt, this.cache.entitiesMs, now) ? fresh(stored.entities) : 'fetch';
+        },
+        fetch: async (customerId) => {
+          const fetchedAt = this.now();
+          const entities = await this.lean.listEntities(customerId);
+          await saveCustomerEntities(db, customerId, entities, fetchedAt);
+          const stored = (await entitiesOfCustomers(db, [customerId])).get(customerId);
+          return fresh(stored?.entities ?? []);
+        },
+        staleCopy: (stored) => (stored.entitiesFetchedAt === null ? undefined : stored.entities),
+      },
+      deps.inFlight,
+      this.now,
+    );
+
+    this.accountsByEntity = readThroughLoader<string, EntityAccounts, AccountRow[]>(
+      {
+        kind: 'accounts',
+        id: (entityId) => entityId,
+        read: (ids) => accountsOfEntities(db, ids),
+        settle: (stored, _key, now) => {
+          if (stored === undefined) return undefined;
+          if (stored.status === 'DISCONNECTED') return fresh([]);
+          const refused = refusal(stored, 'accounts');
+          if (refused !== undefined) return refused;
+          return isFresh(stored.accountsFetchedAt, this.cache.accountsMs, now) ? fresh(stored.accounts) : 'fetch';
+        },
+        fetch: async (entityId, stored) => {
+          const fetchedAt = this.now();
+          const answer = await this.lean.accounts(entityId);
+          return this.interpret(answer, stored, { kind: 'accounts' }, async (data) => {
+            await saveAccounts(db, entityId, data.accounts, fetchedAt);
+            return (await accountsOfEntities(db, [entityId])).get(entityId)?.accounts ?? [];
+          });
+        },
+        staleCopy: (stored) => (stored.accountsFetchedAt === null && stored.accounts.length === 0 ? undefined : stored.accounts),
+      },
+      deps.inFlight,
+      this.now,
+    );
+
+    this.balanceByAccount = readThroughLoader<string, AccountBalance, Balance>(
+      {
+        kind: 'balance',
+        id: (accountId) => accountId,
+        read: (ids) => balancesOfAccounts(db, ids),
+        settle: (stored, _key, now) => {
+          if (stored === undefined) return undefined;
+          const refused = refusal(stored, 'balance');
+          if (refused !== undefined) return refused;
+          const { balance } = stored;
+          return balance !== null && isFresh(balance.fetchedAt, this.cache.balanceMs, now) ? fresh({ accountId: stored.account_id, ...balance }) : 'fetch';
+        },
+        fetch: async (accountId, stored) => {
+          const fetchedAt = this.now();
+          const answer = await this.lean.balance(stored.entity_id, accountId);
+          return this.interpret(answer, stored, { kind: 'balance', accountId }, async (data) => {
+            const balance = { accountId, amount: data.balance, currency: data.currency_code };
+            await saveBalance(db, balance, fetchedAt);
+            return { ...balance, fetchedAt };
+          });
+        },
+        staleCopy: (stored) => (stored.balance === null ? undefined : { accountId: stored.account_id, ...stored.balance }),
+      },
+      deps.inFlight,
+      this.now,
+    );
+
+    this.identityByEntity = readThroughLoader<string, EntityIdentity, IdentityRow>(
+      {
+        kind: 'identity',
+        id: (entityId) => entityId,
+        read: (ids) => identitiesOfEntities(db, ids),
+        settle: (stored, _key, now) => {
+          if (stored === undefined) return undefined;
+          const refused = refusal(stored, 'identity');
+          if (refused !== undefined) return refused;
+          return stored.identity !== null && isFresh(stored.identity.fetched_at, this.cache.identityMs, now) ? fresh(stored.identity) : 'fetch';
+        },
+        fetch: async (entityId, stored) => {
+          const fetchedAt = this.now();
+          const answer = await this.lean.identity(entityId);
+          return this.interpret(answer, stored, { kind: 'identity' }, async (data) => {
+            await saveIdentity(db, entityId, data, fetchedAt);
+            const saved = (await identitiesOfEntities(db, [entityId])).get(entityId)?.identity;
+            if (saved === null || saved === undefined) throw new Error('identity vanished after it was saved');
+            return saved;
+          });
+        },
+        staleCopy: (stored) => stored.identity ?? undefined,
+      },
+      deps.inFlight,
+      this.now,
+    );
+
+    this.transactionsCoverage = readThroughLoader<TransactionsQuery, AccountRanges, null>(
+      {
+        kind: 'transactions',
+        id: (query) => `${query.accountId}|${query.startDate}|${query.endDate}`,
+        read: async (queries) => {
+          const byAccount = await rangesOfAccounts(db, [...new Set(queries.map((q) => q.accountId))]);
+          return new Map(
+            queries.flatMap((query) => {
+              const stored = byAccount.get(query.accountId);
+              return stored === undefined ? [] : [[`${query.accountId}|${query.startDate}|${query.endDate}`, stored] as const];
+            }),
+          );
+        },
+        settle: (stored, query, now) => {
+          if (stored === undefined) return undefined;
+          const refused = refusal(stored, 'transactions');
+          if (refused !== undefined) return refused;
+          return this.missingDays(stored, query, now).length === 0 ? fresh(null) : 'fetch';
+        },
+        fetch: async (query, stored) => {
+          const gaps = this.missingDays(stored, query, this.now());
+          const outcomes = await Promise.all(
+            gaps.map((gap) => deps.inFlight.run(`transactions-gap:${query.accountId}|${gap.start}|${gap.end}`, () => this.fetchTransactions(stored, gap))),
+          );
+          return outcomes.find((outcome) => outcome.kind !== 'ok') ?? fresh(null);
+        },
+        // Some days of the range were fetched before: serve what the store has.
+        staleCopy: (stored) => (stored.ranges.length > 0 ? null : undefined),
+      },
+      deps.inFlight,
+      this.now,
+    );
+  }
+
+  // --- who may see what -------------------------------------------------------------------------
+
+  private visible(appUserId: string): boolean {
+    const { principal } = this;
+    return principal.kind === 'service' || (principal.kind === 'endUser' && principal.appUserId === appUserId);
+  }
+
+  /** The end user's own customer (found in the store, else adopted from Lean); undefined for services. */
+  viewerCustomer(): Promise<CustomerRow | undefined> {
+    const { principal } = this;
+    if (principal.kind !== 'endUser') return Promise.resolve(undefined);
+    this.ownCustomer ??= this.lookUpCustomerByAppUserId(principal.appUserId);
+    return this.ownCustomer;
+  }
+
+  // --- customers --------------------------------------------------------------------------------
+
+  /** A customer by Lean's customer id, if the principal may see it; one Lean lookup when the store has none. */
+  async customer(id: string): Promise<CustomerRow | undefined> {
+    if (this.principal.kind === 'endUser') {
+      const own = await this.viewerCustomer();
+      return own?.id === id ? own : undefined;
+    }
+    if (!UUID.test(id)) return undefined;
+    const stored = await this.customerById.load(id);
+    if (stored !== undefined) return stored;
+    const known = await this.lean.getCustomer(id).catch(notFoundAsUndefined);
+    return known === undefined ? undefined : adoptCustomer(this.db, { id: known.customer_id, appUserId: known.app_user_id });
+  }
+
+  async customerByAppUser(appUserId: string): Promise<CustomerRow | undefined> {
+    if (!this.visible(appUserId)) return undefined;
+    return this.principal.kind === 'endUser' ? this.viewerCustomer() : this.lookUpCustomerByAppUserId(appUserId);
+  }
+
+  private async lookUpCustomerByAppUserId(appUserId: string): Promise<CustomerRow | undefined> {
+    const stored = await this.customerByAppUserId.load(appUserId);
+    if (stored !== undefined) return stored;
+    const known = await this.lean.getCustomerByAppUserId(appUserId).catch(notFoundAsUndefined);
+    return known === undefined ? undefined : adoptCustomer(this.db, { id: known.customer_id, appUserId: known.app_user_id });
+  }
+
+  /**
+   * Creates the customer at Lean, or adopts the one Lean already has for this `app_user_id`; the
+   * same call twice, or at once from two places, gives the same customer.
+   */
+  async createCustomer(appUserId: string): Promise<CustomerRow> {
+    const stored = await this.customerByAppUserId.load(appUserId);
+    if (stored !== undefined) return stored;
+    let created;
+    try {
+      created = await this.lean.createCustomer(appUserId);
+    } catch (error) {
+      if (!(error instanceof LeanApiError && error.leanStatus === 'CUSTOMER_ALREADY_EXISTS')) throw error;
+      created = await this.lean.getCustomerByAppUserId(appUserId);
+    }
+    const row = await adoptCustomer(this.db, { id: created.customer_id, appUserId: created.app_user_id });
+    this.customerByAppUserId.clear(appUserId).prime(appUserId, row);
+    return row;
+  }
+
+  // --- entities ---------------------------------------------------------------------------------
+
+  async entitiesOf(customerId: string): Promise<Outcome<EntityRow[]>> {
+    return (await this.entitiesByCustomer.load(customerId)) ?? fresh([]);
+  }
+
+  async entity(id: string): Promise<EntityRow | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.entityById.load(id);
+    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+  }
+
+  consentsOf(entityId: string): Promise<ConsentRow[]> {
+    return this.consentsByEntity.load(entityId);
+  }
+
+  bank(identifier: string): Promise<BankRow | undefined> {
+    return this.bankByIdentifier.load(identifier);
+  }
+
+  /** Reads the customer's entity list from Lean now. */
+  async refreshEntities(customerId: string): Promise<void> {
+    const fetchedAt = this.now();
+    const entities = await this.lean.listEntities(customerId);
+    await saveCustomerEntities(this.db, customerId, entities, fetchedAt);
+    this.entitiesByCustomer.clear(customerId);
+  }
+
+  /** Reads the entity from Lean now; its accounts and identity are fetched again at their next read. */
+  async refreshEntity(entity: EntityRow): Promise<EntityRow | undefined> {
+    const fetchedAt = this.now();
+    try {
+      await saveEntity(this.db, await this.lean.getEntity(entity.customer_id, entity.id), fetchedAt);
+    } catch (error) {
+      if (!(error instanceof LeanApiError && error.httpStatus === 404)) throw error;
+      await this.db.transaction().execute((trx) => disconnectEntity(trx, entity.id));
+    }
+    await expireEntityData(this.db, entity.id);
+    this.forgetEntity(entity.id);
+    return this.entityById.load(entity.id);
+  }
+
+  /** Deletes the entity at Lean, marks it disconnected and deletes what was read from the bank. */
+  async disconnect(entity: EntityRow): Promise<EntityRow | undefined> {
+    if (entity.status !== 'DISCONNECTED') {
+      try {
+        await this.lean.deleteEntity(entity.customer_id, entity.id);
+      } catch (error) {
+        // Already gone at Lean: the outcome the caller wants.
+        if (!(error instanceof LeanApiError && error.leanStatus === 'UNKNOWN_ENTITY')) throw error;
+      }
+      await this.db.transaction().execute((trx) => disconnectEntity(trx, entity.id));
+    }
+    this.forgetEntity(entity.id);
+    this.entitiesByCustomer.clear(entity.customer_id);
+    return this.entityById.load(entity.id);
+  }
+
+  private forgetEntity(entityId: string): void {
+    this.entityById.clear(entityId);
+    this.accountsByEntity.clear(entityId);
+    this.identityByEntity.clear(entityId);
+    this.consentsByEntity.clear(entityId);
+  }
+
+  // --- accounts, balances, identity -------------------------------------------------------------
+
+  async accountsOf(entityId: string): Promise<Outcome<AccountRow[]>> {
+    return (await this.accountsByEntity.load(entityId)) ?? fresh([]);
+  }
+
+  async account(id: string): Promise<AccountRow | undefined> {
+    const row = await this.accountById.load(id);
+    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+  }
+
+  async balanceOf(accountId: string): Promise<Outcome<Balance> | undefined> {
+    return this.balanceByAccount.load(accountId);
+  }
+
+  async identityOf(entityId: string): Promise<Outcome<IdentityRow> | undefined> {
+    return this.identityByEntity.load(entityId);
+  }
+
+  /** The account's balance and every range of its transactions are fetched again at their next read. */
+  async refreshAccount(account: AccountRow): Promise<AccountRow | undefined> {
+    await expireAccountData(this.db, account.id);
+    this.balanceByAccount.clear(account.id);
+    this.transactionsCoverage.clearAll();
+    return this.accountById.clear(account.id).load(account.id);
+  }
+
+  // --- transactions -----------------------------------------------------------------------------
+
+  /**
+   * One page of the account's transactions in [startDate, endDate]: the days not yet fetched (or
+   * expired) are fetched from Lean first, each missing part once; the page is read from Postgres.
+   */
+  async transactionsOf(query: TransactionsQuery, page: TransactionsPageRequest): Promise<Outcome<TransactionRow[]> | undefined> {
+    const coverage = await this.transactionsCoverage.load(query);
+    if (coverage === undefined) return undefined;
+    if (coverage.kind !== 'ok') return coverage;
+    const filter: TransactionFilter = query;
+    const rows = await transactionsPage(this.db, filter, page);
+    return mapOutcome(coverage, () => rows);
+  }
+
+  async transaction(accountId: string, transactionId: string): Promise<TransactionRow | undefined> {
+    const row = await this.transactionByKey.load(transactionKey(accountId, transactionId));
+    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+  }
+
+  /** Days of the query not covered by a fetch that still holds; days after today are not asked for. */
+  private missingDays(stored: AccountRanges, query: TransactionsQuery, now: Date): DayRange[] {
+    const today = dayOf(now);
+    const end = query.endDate < today ? query.endDate : today;
+    if (query.startDate > end) return [];
+    const holding = stored.ranges
+      .filter((range) => range.expires_at === null || range.expires_at.getTime() > now.getTime())
+      .map((range) => ({ start: range.start_date, end: range.end_date }));
+    return uncoveredParts({ start: query.startDate, end }, holding);
+  }
+
+  private async fetchTransactions(stored: AccountRanges, gap: DayRange): Promise<Outcome<null>> {
+    const fetchedAt = this.now();
+    const answer = await this.lean.transactions(stored.entity_id, stored.account_id, { startDate: gap.start, endDate: gap.end, insights: true });
+    return this.interpret(answer, stored, { kind: 'transactions', accountId: stored.account_id, startDate: gap.start, endDate: gap.end }, async (data) => {
+      await saveTransactionRange(
+        this.db,
+        {
+          accountId: stored.account_id,
+          startDate: gap.start,
+          endDate: gap.end,
+          settledThrough: addDays(dayOf(fetchedAt), -1),
+          fetchedAt,
+          recentExpiresAt: new Date(fetchedAt.getTime() + this.cache.recentTransactionsMs),
+        },
+        data.transactions.map((t) => ({
+          id: t.id,
+          timestamp: new Date(t.timestamp),
+          description: t.description ?? null,
+          amount: t.amount,
+          currency: t.currency_code,
+          pending: t.pending,
+          insights:
+            t.insights === null || t.insights === undefined
+              ? null
+              : {
+                  descriptionCleansed: t.insights.description_cleansed ?? null,
+                  category: normalizeCategory(t.insights.category),
+                  categoryCode: t.insights.category,
+                  categoryConfidence: t.insights.category_confidence,
+                  type: t.insights.type,
+                  typeConfidence: t.insights.type_confidence,
+                },
+        })),
+      );
+      return null;
+    });
+  }
+
+  // --- Lean's answers ---------------------------------------------------------------------------
+
+  /**
+   * Turns a data answer into an outcome: OK is stored (and a reconnected entity marked active);
+   * PENDING and RECONNECT_REQUIRED are remembered by results_id for `results.ready`; RECONNECT_REQUIRED
+   * also marks the entity; FAILED is an upstream fault.
+   */
+  private async interpret<D, T>(
+    answer: LeanResult<D>,
+    gate: EntityGate,
+    request: Omit<PendingRequest, 'resultsId' | 'status' | 'customerId' | 'entityId' | 'reconnectId'> & { kind: DataKind },
+    store: (data: D) => Promise<T>,
+  ): Promise<Outcome<T>> {
+    switch (answer.kind) {
+      case 'ok': {
+        const value = await store(answer.data);
+        if (gate.status === 'RECONNECT_REQUIRED') await setEntityStatus(this.db, gate.entity_id, 'ACTIVE');
+        return fresh(value);
+      }
+      case 'pending':
+        await rememberPendingRequest(this.db, { ...request, resultsId: answer.resultsId, status: 'PENDING', customerId: gate.customer_id, entityId: gate.entity_id });
+        return { kind: 'pending', resultsId: answer.resultsId };
+      case 'reconnectRequired':
+        await rememberPendingRequest(this.db, {
+          ...request,
+          resultsId: answer.resultsId,
+          status: 'RECONNECT_REQUIRED',
+          customerId: gate.customer_id,
+          entityId: gate.entity_id,
+          reconnectId: answer.reconnectId,
+        });
+        await setEntityStatus(this.db, gate.entity_id, 'RECONNECT_REQUIRED', answer.reconnectId);
+        this.entityById.clear(gate.entity_id);
+        return { kind: 'reconnectRequired', entityId: gate.entity_id, reconnectId: answer.reconnectId, resultsId: answer.resultsId };
+      case 'consentExpired':
+        return { kind: 'consentExpired', entityId: gate.entity_id, message: answer.message };
+      case 'failed':
+        throw new LeanFailedError(answer.status, answer.correlationId);
+    }
+  }
+}
+
+/** Before asking Lean: a disconnected entity, a permission not granted, identity of a business account. */
+function refusal(gate: EntityGate, permission: DataKind): Outcome<never> | undefined {
+  if (gate.status === 'DISCONNECTED') return { kind: 'refused', code: 'ENTITY_DISCONNECTED', message: 'The entity is disconnected; link the bank again.' };
+  if (gate.permissions[permission] !== true) {
+    return { kind: 'refused', code: 'PERMISSION_NOT_GRANTED', message: `The entity was not linked with the ${permission} permission.` };
+  }
+  if (permission === 'identity' && gate.account_type === 'BUSINESS') {
+    return { kind: 'refused', code: 'UNSUPPORTED_ACCOUNT_TYPE', message: 'Identity is not available for BUSINESS accounts.' };
+  }
+  return undefined;
+}
+
+function isFresh(fetchedAt: Date | null, windowMs: number, now: Date): boolean {
+  return fetchedAt !== null && now.getTime() - fetchedAt.getTime() < windowMs;
+}
+
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof LeanApiError && error.httpStatus === 404) return undefined;
+  throw error;
+}
+
+export function transactionKey(accountId: string, transactionId: string): string {
+  return JSON.stringify([accountId, transactionId]);
+}
+
+export function parseTransactionKey(key: string): { accountId: string; transactionId: string } {
+  const parsed: unknown = JSON.parse(key);
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') {
+    throw new Error('not a transaction key');
+  }
+  return { accountId: parsed[0], transactionId: parsed[1] };
+}
+
+function batchGroupLoader<R>(read: (keys: readonly string[]) => Promise<R[]>, keyOf: (row: R) => string): DataLoader<string, R[]> {
+  return batchLoader(
+    async (keys) => {
+      const rows = await read(keys);
+      const groups = new Map<string, R[]>(keys.map((key) => [key, []]));
+      for (const row of rows) groups.get(keyOf(row))?.push(row);
+      return [...groups.entries()];
+    },
+    ([key]) => key,
+    ([, rows]) => rows,
+    () => [],
+  );
+}

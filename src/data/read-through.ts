@@ -1,0 +1,63 @@
+import DataLoader from 'dataloader';
+import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
+import type { InFlight } from './in-flight.js';
+import type { Outcome } from './outcome.js';
+
+/**
+ * How one kind of Lean data is read through the store: batches of keys read in one statement, a
+ * fresh copy answered from it, anything else fetched from Lean once per key across concurrent requests.
+ */
+export interface ReadThroughSpec<K, S, T> {
+  /** Names the kind in in-flight keys, e.g. `balance`. */
+  readonly kind: string;
+  id(key: K): string;
+  /** The stored state of every key, in one SQL statement; absent keys are unknown to the store. */
+  read(keys: readonly K[]): Promise<Map<string, S>>;
+  /** The answer without Lean (fresh, refused …), or `fetch` when Lean must be asked. Absent state: `undefined`. */
+  settle(stored: S | undefined, key: K, now: Date): Outcome<T> | undefined | 'fetch';
+  /** Asks Lean, writes the answer to the store and returns it. */
+  fetch(key: K, stored: S): Promise<Outcome<T>>;
+  /** A copy that may be served when Lean fails (stale-if-error), if the store has one. */
+  staleCopy(stored: S): T | undefined;
+}
+
+export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, inFlight: InFlight, now: () => Date): DataLoader<K, Outcome<T> | undefined, string> {
+  const settleOrFetch = async (key: K, stored: S | undefined): Promise<Outcome<T> | undefined> => {
+    const decided = spec.settle(stored, key, now());
+    if (decided !== 'fetch') return decided;
+    return inFlight.run(`${spec.kind}:${spec.id(key)}`, async () => {
+      // Another request may have stored the answer between our read and this call: look again first.
+      const latest = (await spec.read([key])).get(spec.id(key));
+      const again = spec.settle(latest, key, now());
+      if (again !== 'fetch' || latest === undefined) return again === 'fetch' ? undefined : again;
+      try {
+        return await spec.fetch(key, latest);
+      } catch (error) {
+        const copy = isUpstreamFault(error) ? spec.staleCopy(latest) : undefined;
+        if (copy === undefined) throw error;
+        return { kind: 'ok', value: copy, stale: true, fault: error as Error };
+      }
+    });
+  };
+  return new DataLoader<K, Outcome<T> | undefined, string>(
+    async (keys) => {
+      const stored = await spec.read(keys);
+      return Promise.all(keys.map((key) => settleOrFetch(key, stored.get(spec.id(key))).catch((error: unknown) => asError(error))));
+    },
+    { cacheKeyFn: (key) => spec.id(key) },
+  );
+}
+
+/** Lean did not give a usable answer: the cases where a stale copy beats an error. */
+export function isUpstreamFault(error: unknown): boolean {
+  return (
+    error instanceof LeanUnavailableError ||
+    error instanceof LeanProtocolError ||
+    error instanceof LeanFailedError ||
+    (error instanceof LeanApiError && (error.httpStatus >= 500 || error.httpStatus === 429))
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,18 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader over the store: each batch of keys is one query, each key answered by the row
+ * whose `keyOf` matches (or the fallback).
+ */
+export function batchLoader<Row, Value = Row, Fallback = undefined>(
+  read: (keys: readonly string[]) => Promise<Row[]>,
+  keyOf: (row: Row) => string,
+  valueOf: (row: Row) => Value = (row) => row as unknown as Value,
+  fallback: () => Fallback = () => undefined as Fallback,
+): DataLoader<string, Value | Fallback> {
+  return new DataLoader<string, Value | Fallback>(async (keys) => {
+    const rows = await read(keys);
+    const byKey = new Map(rows.map((row) => [keyOf(row), valueOf(row)]));
+    return keys.map((key) => (byKey.has(key) ? (byKey.get(key) as Value) : fallback()));
+  });
+}

@@ -1,0 +1,136 @@
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { addDays, dayOf } from '../data/day-ranges.js';
+import type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
+import { builder } from './builder.js';
+import { answeringLeanErrors, badUserInput, notFound } from './errors.js';
+import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
+import { Account, BalanceRef, Entity, Transaction } from './refs.js';
+import { TransactionCategory, TransactionDirection } from './transaction.js';
+
+/** `first` / `last` above this are refused rather than silently cut. */
+export const MAX_PAGE_SIZE = 100;
+const DEFAULT_RANGE_DAYS = 30;
+
+builder.node(Account, {
+  description: 'A bank account of an entity: its balance and transactions.',
+  id: { resolve: (account) => account.id },
+  loadMany: (ids, { data }) => Promise.all(ids.map(async (id) => (await data.account(id)) ?? null)),
+  fields: (t) => ({
+    leanAccountId: t.exposeString('id', { description: "Lean's `account_id`." }),
+    entity: t.field({
+      type: Entity,
+      description: 'The link (entity) the account was read through.',
+      resolve: async (account, _a, { data }) => {
+        const entity = await data.entity(account.entity_id);
+        if (entity === undefined) throw notFound('entity');
+        return entity;
+      },
+    }),
+    name: t.exposeString('name', { nullable: true, description: 'The account name the bank gives.' }),
+    type: t.exposeString('type', { nullable: true, description: 'The account type the bank gives, e.g. CURRENT, SAVINGS, CREDIT.' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 currency code, e.g. AED or SAR.' }),
+    iban: t.exposeString('iban', { nullable: true, description: 'The IBAN. Personal data: never logged.' }),
+    balance: t.field({
+      type: BalanceRef,
+      nullable: true,
+      description: 'The current balance, or what to do while Lean cannot give it yet.',
+      errors: { types: LEAN_OUTCOMES, union: { name: 'BalanceResult', description: 'The balance, or a typed answer telling the front end what to do next.' } },
+      resolve: async (account, _a, context, info) => {
+        const outcome = await answeringLeanErrors(() => context.data.balanceOf(account.id));
+        if (outcome === undefined) return null;
+        return { ...unwrapOutcome(outcome, context, info), stale: outcome.kind === 'ok' && outcome.stale };
+      },
+    }),
+    transactions: t.connection(
+      {
+        type: Transaction,
+        nullable: true,
+        description:
+          'The transactions in a date range, newest first, paginated by cursor. Days not fetched yet (or fetched today more than the freshness window ago) are fetched from Lean first; pages are read from the gateway.',
+        args: {
+          from: t.arg({ type: 'Date', description: `First day (UTC), inclusive. Default: ${DEFAULT_RANGE_DAYS} days before \`to\`.` }),
+          to: t.arg({ type: 'Date', description: 'Last day (UTC), inclusive. Default: today.' }),
+          categories: t.arg({ type: [TransactionCategory], description: 'Only these categories.' }),
+          direction: t.arg({ type: TransactionDirection, description: 'Only money in (CREDIT) or out (DEBIT).' }),
+        },
+        errors: {
+          types: LEAN_OUTCOMES,
+          union: { name: 'TransactionsResult', description: 'A page of transactions, or a typed answer telling the front end what to do next.' },
+        },
+        resolve: async (account, args, context, info) => {
+          for (const [name, size] of [['first', args.first], ['last', args.last]] as const) {
+            if (size !== null && size !== undefined && (size < 0 || size > MAX_PAGE_SIZE)) {
+              throw badUserInput(`${name} must be between 0 and ${MAX_PAGE_SIZE}`, { argument: name });
+            }
+          }
+          const endDate = args.to ?? dayOf(new Date());
+          const startDate = args.from ?? addDays(endDate, -DEFAULT_RANGE_DAYS);
+          if (startDate > endDate) throw badUserInput('`from` must not be after `to`', { argument: 'from' });
+          const query = {
+            accountId: account.id,
+            startDate,
+            endDate,
+            categories: args.categories ?? undefined,
+            direction: args.direction ?? undefined,
+          };
+          return resolveCursorConnection(
+            { args, toCursor: (row: TransactionRow) => encodeCursor(row), defaultSize: 20, maxSize: MAX_PAGE_SIZE },
+            async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+              const page = { after: decodeCursor(after), before: decodeCursor(before), limit, inverted };
+              const outcome = await answeringLeanErrors(() => context.data.transactionsOf(query, page));
+              if (outcome === undefined) return null;
+              return unwrapOutcome(outcome, context, info);
+            },
+          );
+        },
+      },
+      { name: 'TransactionConnection', description: 'A page of transactions.' },
+      { name: 'TransactionEdge', description: 'A transaction and its cursor.' },
+    ),
+  }),
+});
+
+BalanceRef.implement({
+  description: 'The balance of an account.',
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'The balance, exact (negative for money owed).', resolve: (balance) => balance.amount }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 currency code.' }),
+    fetchedAt: t.field({ type: 'DateTime', description: 'When the gateway read it from Lean.', resolve: (balance) => balance.fetchedAt }),
+    stale: t.exposeBoolean('stale', {
+      description: 'True when Lean failed and this is the copy fetched earlier; the response `errors` then say why.',
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  refreshAccount: t.field({
+    type: Account,
+    description: "Makes the account's balance and every range of its transactions be fetched from Lean again at their next read.",
+    args: { accountId: t.arg.globalID({ for: Account, required: true, description: 'The global id of the account.' }) },
+    resolve: async (_root, { accountId }, { data }) => {
+      const account = await data.account(accountId.id);
+      if (account === undefined) throw notFound('account');
+      const refreshed = await data.refreshAccount(account);
+      if (refreshed === undefined) throw notFound('account');
+      return refreshed;
+    },
+  }),
+}));
+
+function encodeCursor(row: TransactionRow): string {
+  return Buffer.from(JSON.stringify([row.timestamp.toISOString(), row.transaction_id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): TransactionCursor | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      const timestamp = new Date(parsed[0]);
+      if (!Number.isNaN(timestamp.getTime())) return { timestamp, transactionId: parsed[1] };
+    }
+  } catch {
+    // fall through: the same answer for every malformed cursor
+  }
+  throw badUserInput('Invalid cursor: pass a cursor from this connection', { argument: 'after/before' });
+}

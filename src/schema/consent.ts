@@ -1,0 +1,73 @@
+import type { ConsentAccountJson } from '../db/tables.js';
+import type { ConsentRow } from '../store/entities-store.js';
+import { builder } from './builder.js';
+import { grantedPermissions, LeanPermission } from './permissions.js';
+import { Consent, Identity } from './refs.js';
+
+const DAY_MS = 86_400_000;
+
+const ConsentKind = builder.enumType('ConsentKind', {
+  description: 'How long a consent lasts, by SAMA rules: derived from its creation and expiry.',
+  values: {
+    SINGLE_USE: { value: 'SINGLE_USE', description: 'Expires at most 24 hours after it was given.' },
+    LONG_LIVED: { value: 'LONG_LIVED', description: 'Expires more than 24 hours (and at most a year) after it was given.' },
+    OPEN_ENDED: { value: 'OPEN_ENDED', description: 'Has no expiry.' },
+  } as const,
+});
+
+export function consentKind(consent: Pick<ConsentRow, 'created_at' | 'expires_at'>): 'SINGLE_USE' | 'LONG_LIVED' | 'OPEN_ENDED' {
+  if (consent.expires_at === null) return 'OPEN_ENDED';
+  if (consent.created_at === null) return 'LONG_LIVED';
+  return consent.expires_at.getTime() - consent.created_at.getTime() <= DAY_MS ? 'SINGLE_USE' : 'LONG_LIVED';
+}
+
+const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').implement({
+  description: 'An account the consent covers, as the bank names it.',
+  fields: (t) => ({
+    schemeName: t.exposeString('scheme_name', { description: 'How the account is identified, e.g. `IBAN`.' }),
+    identification: t.exposeString('identification', { description: 'The account identifier in that scheme (e.g. the IBAN).' }),
+    name: t.exposeString('name', { nullable: true, description: 'The account holder name the bank gives.' }),
+    secondaryIdentification: t.exposeString('secondary_identification', { nullable: true, description: 'A second identifier, when the bank gives one.' }),
+  }),
+});
+
+Consent.implement({
+  description: 'A consent the user gave their bank (SAMA open banking): what it permits, for which accounts, until when.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: "Lean's consent id." }),
+    bankConsentId: t.exposeString('bank_consent_id', { nullable: true, description: "The bank's own id of the consent." }),
+    status: t.exposeString('status', { description: 'As the bank reports it, e.g. ACTIVE, REVOKED, EXPIRED, SUSPENDED.' }),
+    permissions: t.field({ type: [LeanPermission], description: 'What the consent permits.', resolve: (consent) => grantedPermissions(consent.permissions) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: 'When the consent was given.', resolve: (consent) => consent.created_at }),
+    statusUpdatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When its status last changed.', resolve: (consent) => consent.status_updated_at }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, description: 'When it expires; null: open-ended.', resolve: (consent) => consent.expires_at }),
+    transactionsFrom: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'The earliest transactions it lets us read (`access_from`).',
+      resolve: (consent) => consent.transactions_from,
+    }),
+    transactionsTo: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'The latest transactions it lets us read.',
+      resolve: (consent) => consent.transactions_to,
+    }),
+    accounts: t.field({ type: [ConsentAccount], description: 'The accounts it covers.', resolve: (consent) => consent.accounts }),
+    kind: t.field({ type: ConsentKind, description: 'Single-use, long-lived or open-ended.', resolve: (consent) => consentKind(consent) }),
+  }),
+});
+
+Identity.implement({
+  description: "The account holder's identity as the bank knows it. Personal data: never logged.",
+  fields: (t) => ({
+    fullName: t.exposeString('full_name', { nullable: true, description: 'Full name.' }),
+    mobileNumber: t.exposeString('mobile_number', { nullable: true, description: 'Mobile number.' }),
+    gender: t.exposeString('gender', { nullable: true, description: 'Gender as the bank records it.' }),
+    nationalIdentityNumber: t.exposeString('national_identity_number', { nullable: true, description: 'Emirates ID or Saudi national id / iqama.' }),
+    birthDate: t.exposeString('birth_date', { nullable: true, description: 'Date of birth, as the bank gives it.' }),
+    emailAddress: t.exposeString('email_address', { nullable: true, description: 'Email address.' }),
+    address: t.exposeString('address', { nullable: true, description: 'Postal address.' }),
+    fetchedAt: t.field({ type: 'DateTime', description: 'When the gateway read it from Lean.', resolve: (identity) => identity.fetched_at }),
+  }),
+});

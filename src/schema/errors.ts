@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
+
+/** Codes a client can switch on (`extensions.code`), beyond those of authentication. */
+export type DataErrorCode =
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'FORBIDDEN'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR'
+  | 'PERMISSION_NOT_GRANTED'
+  | 'ENTITY_DISCONNECTED'
+  | 'UNSUPPORTED_ACCOUNT_TYPE';
+
+/** The same answer whether the object does not exist or belongs to someone else. */
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`No ${what} with this id`, { extensions: { code: 'NOT_FOUND' satisfies DataErrorCode } });
+}
+
+export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies DataErrorCode, ...details } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' satisfies DataErrorCode } });
+}
+
+/**
+ * A Lean failure as clients see it: a code, Lean's status and the correlation id for support; never
+ * Lean's message or body (they may name people or accounts).
+ */
+export function upstreamError(error: unknown, path?: readonly (string | number)[]): GraphQLError | undefined {
+  const options = (code: DataErrorCode, extensions: Record<string, unknown>) => ({ ...(path && { path }), extensions: { code, ...extensions } });
+  if (error instanceof LeanUnavailableError) {
+    return new GraphQLError('Lean is not answering; try again shortly', options('UPSTREAM_UNAVAILABLE', { reason: error.reason, correlationId: error.correlationId }));
+  }
+  if (error instanceof LeanApiError) {
+    const unavailable = error.httpStatus >= 500 || error.httpStatus === 429;
+    return new GraphQLError(
+      unavailable ? 'Lean is not answering; try again shortly' : `Lean refused the request (${error.leanStatus})`,
+      options(unavailable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR', {
+        leanStatus: error.leanStatus,
+        correlationId: error.correlationId,
+        ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+      }),
+    );
+  }
+  if (error instanceof LeanFailedError) {
+    return new GraphQLError(`Lean could not fetch the data (${error.leanStatus})`, options('UPSTREAM_ERROR', { leanStatus: error.leanStatus, correlationId: error.correlationId }));
+  }
+  if (error instanceof LeanProtocolError) {
+    return new GraphQLError("Lean's answer was not in the documented shape", options('UPSTREAM_ERROR', { correlationId: error.correlationId }));
+  }
+  return undefined;
+}
+
+/** Runs a resolver body; Lean failures become typed GraphQL errors, anything else stays unexpected. */
+export async function answeringLeanErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw upstreamError(error) ?? error;
+  }
+}

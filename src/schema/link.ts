@@ -1,0 +1,127 @@
+import { GraphQLError, responsePathAsArray } from 'graphql';
+import { z } from 'zod';
+import { checkConsentRequest, regionOfBank, type AccountType as AccountTypeValue } from '../lean/consent-rules.js';
+import type { PermissionName } from '../lean/wire.js';
+import { builder } from './builder.js';
+import { answeringLeanErrors, notFound } from './errors.js';
+import { AccountType, LeanPermission } from './permissions.js';
+import { Customer } from './refs.js';
+
+/** What `Lean.connect` takes, in its own (snake_case) names. */
+interface LinkOptionsShape {
+  readonly app_token: string;
+  readonly customer_id: string;
+  readonly permissions: readonly PermissionName[];
+  readonly sandbox: boolean;
+  readonly bank_identifier?: string;
+  readonly account_type?: AccountTypeValue;
+  readonly access_from?: string;
+  readonly access_to?: string;
+  readonly success_redirect_url?: string;
+  readonly fail_redirect_url?: string;
+}
+
+interface PreparedLink {
+  readonly options: LinkOptionsShape;
+  readonly kind: 'SINGLE_USE' | 'LONG_LIVED' | 'OPEN_ENDED';
+}
+
+const LinkConsentKind = builder.enumType('LinkConsentKind', {
+  description: 'The consent a link request will ask for, by SAMA rules.',
+  values: {
+    SINGLE_USE: { value: 'SINGLE_USE', description: '`accessTo` at most 24 hours ahead.' },
+    LONG_LIVED: { value: 'LONG_LIVED', description: '`accessTo` more than 24 hours (and at most a year) ahead.' },
+    OPEN_ENDED: { value: 'OPEN_ENDED', description: 'No `accessTo`.' },
+  } as const,
+});
+
+const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
+  description: 'Checked options for the Link SDK: pass `options` to `Lean.connect` as they are.',
+  fields: (t) => ({
+    options: t.field({
+      type: 'JSONObject',
+      description: 'The exact object for `Lean.connect(options)`, in the SDK\'s snake_case names (app_token, customer_id, permissions, sandbox …).',
+      resolve: (link) => ({ ...link.options }),
+    }),
+    customerId: t.string({ description: "Lean's `customer_id`.", resolve: (link) => link.options.customer_id }),
+    permissions: t.field({ type: [LeanPermission], description: 'The permissions asked for.', resolve: (link) => [...link.options.permissions] }),
+    sandbox: t.boolean({ description: "Whether the SDK must run against Lean's sandbox.", resolve: (link) => link.options.sandbox }),
+    bankIdentifier: t.string({ nullable: true, description: 'The bank to skip straight to, if named.', resolve: (link) => link.options.bank_identifier ?? null }),
+    accountType: t.field({ type: AccountType, nullable: true, description: 'Personal or business, if named.', resolve: (link) => link.options.account_type ?? null }),
+    accessFrom: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_from ?? null }),
+    accessTo: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_to ?? null }),
+    consentKind: t.field({ type: LinkConsentKind, description: 'The consent this will ask for.', resolve: (link) => link.kind }),
+  }),
+});
+
+builder.scalarType('JSONObject', {
+  description: 'A JSON object, passed through as it is.',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw new GraphQLError('JSONObject is an output type only', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
+
+const redirectUrl = z
+  .string()
+  .max(2048, 'a redirect URL may be at most 2048 characters')
+  .refine((value) => URL.canParse(value) && ['https:', 'http:'].includes(new URL(value).protocol), 'a redirect URL must be an http(s) URL');
+const bankIdentifier = z.string().regex(/^[A-Z0-9_]{2,64}$/, 'a bank identifier is 2 to 64 capital letters, digits or underscores');
+const dateTimeText = z.string().max(64, 'a date-time may be at most 64 characters');
+
+builder.mutationFields((t) => ({
+  prepareLink: t.field({
+    type: LinkOptions,
+    description:
+      "Checks a link request against Lean's rules — permissions allowed in the bank's region and for the account type (UAE: four, identity never for BUSINESS), and SAMA's consent window (`accessTo` in the future and at most a year ahead, `accessFrom` not after `accessTo`, a zone-less date-time read as UTC+03:00) — and returns the options for `Lean.connect`. Each broken rule is a BAD_USER_INPUT error whose `extensions.rule` names it.",
+    args: {
+      customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer who links a bank.' }),
+      bankIdentifier: t.arg.string({ validate: bankIdentifier, description: 'Skip the bank list and link this bank (e.g. LEANMB1); its region decides the permissions.' }),
+      permissions: t.arg({ type: [LeanPermission], required: true, description: 'The permissions to ask for.' }),
+      accountType: t.arg({ type: AccountType, description: 'Personal or business (default: personal).' }),
+      accessFrom: t.arg.string({ validate: dateTimeText, description: 'SAMA: the earliest transactions to read (ISO 8601; without a zone: UTC+03:00).' }),
+      accessTo: t.arg.string({ validate: dateTimeText, description: 'SAMA: when the consent ends (ISO 8601; without a zone: UTC+03:00); at most a year ahead.' }),
+      successRedirectUrl: t.arg.string({ validate: redirectUrl, description: 'Where the SDK sends the user after success (redirect flows).' }),
+      failRedirectUrl: t.arg.string({ validate: redirectUrl, description: 'Where the SDK sends the user after failure (redirect flows).' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const { data, link } = context;
+      const customer = await answeringLeanErrors(() => data.customer(args.customerId.id));
+      if (customer === undefined) throw notFound('customer');
+      const region = args.bankIdentifier === null || args.bankIdentifier === undefined ? link.region : regionOfBank(args.bankIdentifier);
+      const accountType = args.accountType ?? 'PERSONAL';
+      const decision = checkConsentRequest({
+        region,
+        accountType,
+        permissions: [...new Set(args.permissions)],
+        accessFrom: args.accessFrom ?? undefined,
+        accessTo: args.accessTo ?? undefined,
+      });
+      if (!decision.ok) {
+        // One typed error per broken rule: the first fails the field, the others accompany it.
+        const path = responsePathAsArray(info.path);
+        const [first, ...others] = decision.violations.map(
+          (v) => new GraphQLError(v.message, { path, extensions: { code: 'BAD_USER_INPUT', rule: v.rule, argument: ARGUMENT_OF_FIELD[v.field] ?? v.field } }),
+        );
+        context.warnings.push(...others);
+        throw first ?? new GraphQLError('The link request breaks a rule', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const options: LinkOptionsShape = {
+        app_token: link.appToken,
+        customer_id: customer.id,
+        permissions: decision.permissions,
+        sandbox: link.sandbox,
+        ...(args.bankIdentifier && { bank_identifier: args.bankIdentifier }),
+        ...(args.accountType && { account_type: args.accountType }),
+        ...(decision.accessFrom && { access_from: decision.accessFrom.toISOString() }),
+        ...(decision.accessTo && { access_to: decision.accessTo.toISOString() }),
+        ...(args.successRedirectUrl && { success_redirect_url: args.successRedirectUrl }),
+        ...(args.failRedirectUrl && { fail_redirect_url: args.failRedirectUrl }),
+      };
+      return { options, kind: decision.kind };
+    },
+  }),
+}));
+
+/** Lean's names of the checked fields, as this mutation's arguments. */
+const ARGUMENT_OF_FIELD: Record<string, string> = { access_from: 'accessFrom', access_to: 'accessTo', permissions: 'permissions' };

@@ -1,0 +1,245 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AccountsTable, IdentitiesTable, Tables } from '../db/tables.js';
+import type { LeanAccount, LeanIdentity } from '../lean/wire.js';
+import type { EntityGate } from './gates.js';
+
+export type AccountRow = Selectable<AccountsTable> & { readonly customer_id: string; readonly app_user_id: string };
+
+const gateColumns = [
+  'entities.id as entity_id',
+  'entities.customer_id',
+  'customers.app_user_id',
+  'entities.status',
+  'entities.permissions',
+  'entities.account_type',
+] as const;
+
+export interface EntityAccounts extends EntityGate {
+  readonly accountsFetchedAt: Date | null;
+  readonly accounts: AccountRow[];
+}
+
+/** For each entity: its gate, when its accounts were read from Lean and the accounts stored; one statement. */
+export async function accountsOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<Map<string, EntityAccounts>> {
+  const found = new Map<string, EntityAccounts>();
+  if (entityIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('entities')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('accounts', 'accounts.entity_id', 'entities.id')
+    .select([
+      ...gateColumns,
+      'entities.accounts_fetched_at',
+      'accounts.id',
+      'accounts.position',
+      'accounts.name',
+      'accounts.type',
+      'accounts.currency',
+      'accounts.iban',
+      'accounts.fetched_at',
+    ])
+    .where('entities.id', 'in', entityIds)
+    .orderBy('accounts.position')
+    .execute();
+  for (const row of rows) {
+    let entry = found.get(row.entity_id);
+    if (entry === undefined) {
+      entry = { ...gateOf(row), accountsFetchedAt: row.accounts_fetched_at, accounts: [] };
+      found.set(row.entity_id, entry);
+    }
+    if (row.id === null || row.currency === null || row.position === null || row.fetched_at === null) continue;
+    entry.accounts.push({
+      id: row.id,
+      entity_id: row.entity_id,
+      position: row.position,
+      name: row.name,
+      type: row.type,
+      currency: row.currency,
+      iban: row.iban,
+      fetched_at: row.fetched_at,
+      customer_id: row.customer_id,
+      app_user_id: row.app_user_id,
+    });
+  }
+  return found;
+}
+
+export async function accountsByIds(db: Kysely<Tables>, ids: readonly string[]): Promise<AccountRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('accounts')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .selectAll('accounts')
+    .select(['entities.customer_id', 'customers.app_user_id'])
+    .where('accounts.id', 'in', ids)
+    .execute();
+}
+
+/** Lean's account list for an entity is the truth: upsert what it lists, delete what it no longer does. */
+export async function saveAccounts(db: Kysely<Tables>, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const values = accounts.map((account, position) => ({
+      id: account.account_id,
+      entity_id: entityId,
+      position,
+      name: account.name ?? null,
+      type: account.type ?? null,
+      currency: account.currency_code,
+      iban: account.iban ?? null,
+      fetched_at: fetchedAt,
+    }));
+    if (values.length > 0) {
+      await trx
+        .insertInto('accounts')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            position: eb.ref('excluded.position'),
+            name: eb.ref('excluded.name'),
+            type: eb.ref('excluded.type'),
+            currency: eb.ref('excluded.currency'),
+            iban: eb.ref('excluded.iban'),
+            fetched_at: eb.ref('excluded.fetched_at'),
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .deleteFrom('accounts')
+      .where('entity_id', '=', entityId)
+      .$if(values.length > 0, (q) => q.where('id', 'not in', values.map((v) => v.id)))
+      .execute();
+    await trx.updateTable('entities').set({ accounts_fetched_at: fetchedAt }).where('id', '=', entityId).execute();
+  });
+}
+
+export interface AccountBalance extends EntityGate {
+  readonly account_id: string;
+  readonly balance: { readonly amount: string; readonly currency: string; readonly fetchedAt: Date } | null;
+}
+
+/** For each account: its entity's gate and the stored balance, if any; one statement. */
+export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonly string[]): Promise<Map<string, AccountBalance>> {
+  const found = new Map<string, AccountBalance>();
+  if (accountIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('accounts')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('balances', 'balances.account_id', 'accounts.id')
+    .select([...gateColumns, 'accounts.id as account_id', 'balances.amount', 'balances.currency', 'balances.fetched_at'])
+    .where('accounts.id', 'in', accountIds)
+    .execute();
+  for (const row of rows) {
+    found.set(row.account_id, {
+      ...gateOf(row),
+      account_id: row.account_id,
+      balance:
+        row.amount === null || row.currency === null || row.fetched_at === null
+          ? null
+          : { amount: row.amount, currency: row.currency, fetchedAt: row.fetched_at },
+    });
+  }
+  return found;
+}
+
+export async function saveBalance(db: Kysely<Tables>, balance: { accountId: string; amount: string; currency: string }, fetchedAt: Date): Promise<void> {
+  await db
+    .insertInto('balances')
+    .values({ account_id: balance.accountId, amount: balance.amount, currency: balance.currency, fetched_at: fetchedAt })
+    .onConflict((oc) =>
+      oc.column('account_id').doUpdateSet((eb) => ({
+        amount: eb.ref('excluded.amount'),
+        currency: eb.ref('excluded.currency'),
+        fetched_at: eb.ref('excluded.fetched_at'),
+      })),
+    )
+    .execute();
+}
+
+export type IdentityRow = Selectable<IdentitiesTable>;
+
+export interface EntityIdentity extends EntityGate {
+  readonly identity: IdentityRow | null;
+}
+
+/** For each entity: its gate and the stored identity, if any; one statement. */
+export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<Map<string, EntityIdentity>> {
+  const found = new Map<string, EntityIdentity>();
+  if (entityIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('entities')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('identities', 'identities.entity_id', 'entities.id')
+    .select([
+      ...gateColumns,
+      'identities.full_name',
+      'identities.mobile_number',
+      'identities.gender',
+      'identities.national_identity_number',
+      'identities.birth_date',
+      'identities.email_address',
+      'identities.address',
+      'identities.fetched_at',
+    ])
+    .where('entities.id', 'in', entityIds)
+    .execute();
+  for (const row of rows) {
+    found.set(row.entity_id, {
+      ...gateOf(row),
+      identity:
+        row.fetched_at === null
+          ? null
+          : {
+              entity_id: row.entity_id,
+              full_name: row.full_name,
+              mobile_number: row.mobile_number,
+              gender: row.gender,
+              national_identity_number: row.national_identity_number,
+              birth_date: row.birth_date,
+              email_address: row.email_address,
+              address: row.address,
+              fetched_at: row.fetched_at,
+            },
+    });
+  }
+  return found;
+}
+
+export async function saveIdentity(db: Kysely<Tables>, entityId: string, identity: LeanIdentity, fetchedAt: Date): Promise<void> {
+  const values = {
+    entity_id: entityId,
+    full_name: identity.full_name ?? null,
+    mobile_number: identity.mobile_number ?? null,
+    gender: identity.gender ?? null,
+    national_identity_number: identity.national_identity_number ?? null,
+    birth_date: identity.birth_date ?? null,
+    email_address: identity.email_address ?? null,
+    address: identity.address ?? null,
+    fetched_at: fetchedAt,
+  };
+  const { entity_id: _key, ...update } = values;
+  await db
+    .insertInto('identities')
+    .values(values)
+    .onConflict((oc) => oc.column('entity_id').doUpdateSet(update))
+    .execute();
+}
+
+/** The next read of the account's balance asks Lean again, and so does every range of its transactions. */
+export async function expireAccountData(db: Kysely<Tables>, accountId: string): Promise<void> {
+  await db.updateTable('balances').set({ fetched_at: new Date(0) }).where('account_id', '=', accountId).execute();
+  await db.updateTable('transaction_ranges').set({ expires_at: new Date(0) }).where('account_id', '=', accountId).execute();
+}
+
+function gateOf(row: EntityGate): EntityGate {
+  return {
+    entity_id: row.entity_id,
+    customer_id: row.customer_id,
+    app_user_id: row.app_user_id,
+    status: row.status,
+    permissions: row.permissions,
+    account_type: row.account_type,
+  };
+}

@@ -1,0 +1,223 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BanksTable, ConsentsTable, EntitiesTable, EntityStatus, PermissionSet, Tables } from '../db/tables.js';
+import type { LeanConsent, LeanEntity, LeanPermissions } from '../lean/wire.js';
+
+export type EntityRow = Selectable<EntitiesTable> & { readonly app_user_id: string };
+export type ConsentRow = Selectable<ConsentsTable>;
+export type BankRow = Selectable<BanksTable>;
+
+const entityColumns = [
+  'entities.id',
+  'entities.customer_id',
+  'entities.bank_identifier',
+  'entities.account_type',
+  'entities.permissions',
+  'entities.status',
+  'entities.reconnect_id',
+  'entities.linked_at',
+  'entities.status_changed_at',
+  'entities.fetched_at',
+  'entities.accounts_fetched_at',
+  'customers.app_user_id',
+] as const;
+
+/** Entities by id, with their customer's app_user_id for access checks. */
+export async function entitiesByIds(db: Kysely<Tables>, ids: readonly string[]): Promise<EntityRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('entities')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .select(entityColumns)
+    .where('entities.id', 'in', ids)
+    .execute();
+}
+
+export interface CustomerEntities {
+  readonly entitiesFetchedAt: Date | null;
+  readonly entities: EntityRow[];
+}
+
+/** For each customer: when its entity list was read from Lean, and the entities stored; one statement. */
+export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: readonly string[]): Promise<Map<string, CustomerEntities>> {
+  const found = new Map<string, CustomerEntities>();
+  if (customerIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('customers')
+    .leftJoin('entities', 'entities.customer_id', 'customers.id')
+    .select([
+      'customers.id as owner_id',
+      'customers.entities_fetched_at',
+      'customers.app_user_id as owner_app_user_id',
+      'entities.id',
+      'entities.customer_id',
+      'entities.bank_identifier',
+      'entities.account_type',
+      'entities.permissions',
+      'entities.status',
+      'entities.reconnect_id',
+      'entities.linked_at',
+      'entities.status_changed_at',
+      'entities.fetched_at',
+      'entities.accounts_fetched_at',
+    ])
+    .where('customers.id', 'in', customerIds)
+    .orderBy('entities.linked_at')
+    .orderBy('entities.id')
+    .execute();
+  for (const row of rows) {
+    let entry = found.get(row.owner_id);
+    if (entry === undefined) {
+      entry = { entitiesFetchedAt: row.entities_fetched_at, entities: [] };
+      found.set(row.owner_id, entry);
+    }
+    if (row.id === null || row.customer_id === null || row.bank_identifier === null || row.permissions === null || row.status === null) continue;
+    entry.entities.push({
+      id: row.id,
+      customer_id: row.customer_id,
+      bank_identifier: row.bank_identifier,
+      account_type: row.account_type,
+      permissions: row.permissions,
+      status: row.status,
+      reconnect_id: row.reconnect_id,
+      linked_at: row.linked_at ?? new Date(0),
+      status_changed_at: row.status_changed_at ?? new Date(0),
+      fetched_at: row.fetched_at ?? new Date(0),
+      accounts_fetched_at: row.accounts_fetched_at,
+      app_user_id: row.owner_app_user_id,
+    });
+  }
+  return found;
+}
+
+export async function consentsOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<ConsentRow[]> {
+  if (entityIds.length === 0) return [];
+  return db.selectFrom('consents').selectAll().where('entity_id', 'in', entityIds).orderBy('entity_id').orderBy('position').execute();
+}
+
+export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readonly string[]): Promise<BankRow[]> {
+  if (identifiers.length === 0) return [];
+  return db.selectFrom('banks').selectAll().where('identifier', 'in', identifiers).execute();
+}
+
+/**
+ * Lean's entity list for a customer is the truth: each listed entity is upserted with its consents,
+ * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
+ */
+export async function saveCustomerEntities(db: Kysely<Tables>, customerId: string, entities: readonly LeanEntity[], fetchedAt: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const entity of entities) await upsertEntity(trx, entity, fetchedAt);
+    const listed = entities.map((entity) => entity.id);
+    const gone = await trx
+      .selectFrom('entities')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .where('status', '<>', 'DISCONNECTED')
+      .$if(listed.length > 0, (q) => q.where('id', 'not in', listed))
+      .execute();
+    for (const { id } of gone) await disconnectEntity(trx, id);
+    await trx.updateTable('customers').set({ entities_fetched_at: fetchedAt }).where('id', '=', customerId).execute();
+  });
+}
+
+/** One entity as Lean answered it (a refresh), in a transaction. */
+export async function saveEntity(db: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
+  await db.transaction().execute((trx) => upsertEntity(trx, entity, fetchedAt));
+}
+
+async function upsertEntity(trx: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
+  const permissions = JSON.stringify(permissionSet(entity.permissions));
+  // The earliest consent is when the user linked the bank; UAE entities carry none, so first sight counts.
+  const consentCreated = (entity.consents ?? []).map((c) => parseInstant(c.creation_date_time)).filter((d): d is Date => d !== null);
+  const linkedAt = consentCreated.length > 0 ? new Date(Math.min(...consentCreated.map((d) => d.getTime()))) : fetchedAt;
+  await trx
+    .insertInto('entities')
+    .values({
+      id: entity.id,
+      customer_id: entity.customer_id,
+      bank_identifier: entity.bank_identifier,
+      account_type: entity.account_type ?? null,
+      permissions,
+      status: 'ACTIVE',
+      linked_at: linkedAt,
+      fetched_at: fetchedAt,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        bank_identifier: eb.ref('excluded.bank_identifier'),
+        account_type: eb.ref('excluded.account_type'),
+        permissions: eb.ref('excluded.permissions'),
+        fetched_at: eb.ref('excluded.fetched_at'),
+        // Listed by Lean again after we saw it disconnected: linked anew.
+        status: sql<EntityStatus>`case when entities.status = 'DISCONNECTED' then 'ACTIVE' else entities.status end`,
+      })),
+    )
+    .execute();
+  if (entity.consents === undefined) return;
+  await trx.deleteFrom('consents').where('entity_id', '=', entity.id).execute();
+  const consents = entity.consents.map((consent, position) => consentValues(entity.id, consent, position));
+  if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
+}
+
+function consentValues(entityId: string, consent: LeanConsent, position: number) {
+  return {
+    id: consent.id,
+    entity_id: entityId,
+    position,
+    bank_consent_id: consent.bank_consent_id ?? null,
+    status: consent.consent_status,
+    permissions: JSON.stringify(permissionSet(consent.permissions)),
+    created_at: parseInstant(consent.creation_date_time),
+    status_updated_at: parseInstant(consent.status_update_date_time),
+    expires_at: parseInstant(consent.expiration_date_time),
+    transactions_from: parseInstant(consent.transaction_from_date_time),
+    transactions_to: parseInstant(consent.transaction_to_date_time),
+    accounts: JSON.stringify(
+      (consent.accounts ?? []).map((a) => ({
+        scheme_name: a.scheme_name,
+        identification: a.identification,
+        name: a.name ?? null,
+        secondary_identification: a.secondary_identification ?? null,
+      })),
+    ),
+  };
+}
+
+/** Marks the entity's status; a reconnect id is kept only while reconnection is required. */
+export async function setEntityStatus(db: Kysely<Tables>, entityId: string, status: EntityStatus, reconnectId: string | null = null): Promise<void> {
+  await db
+    .updateTable('entities')
+    .set({ status, reconnect_id: reconnectId, status_changed_at: new Date() })
+    .where('id', '=', entityId)
+    .where('status', '<>', 'DISCONNECTED')
+    .where((eb) => eb.or([eb('status', '<>', status), eb('reconnect_id', 'is distinct from', reconnectId)]))
+    .execute();
+}
+
+/** Disconnected: the entity row and its consents stay for the record; everything read from the bank goes. */
+export async function disconnectEntity(db: Kysely<Tables>, entityId: string): Promise<void> {
+  await db
+    .updateTable('entities')
+    .set({ status: 'DISCONNECTED', reconnect_id: null, status_changed_at: new Date(), accounts_fetched_at: null })
+    .where('id', '=', entityId)
+    .execute();
+  await db.deleteFrom('accounts').where('entity_id', '=', entityId).execute(); // balances, transactions, ranges cascade
+  await db.deleteFrom('identities').where('entity_id', '=', entityId).execute();
+  await db.deleteFrom('pending_results').where('entity_id', '=', entityId).execute();
+}
+
+/** The next read of this entity's accounts and identity asks Lean again. */
+export async function expireEntityData(db: Kysely<Tables>, entityId: string): Promise<void> {
+  await db.updateTable('entities').set({ accounts_fetched_at: null }).where('id', '=', entityId).execute();
+  await db.updateTable('identities').set({ fetched_at: new Date(0) }).where('entity_id', '=', entityId).execute();
+}
+
+function permissionSet(permissions: LeanPermissions): PermissionSet {
+  return Object.fromEntries(Object.entries(permissions).filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean'));
+}
+
+/** Lean's datetimes; a value that does not parse is kept out rather than guessed. */
+function parseInstant(value: string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

@@ -1,0 +1,229 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
+import type { AccountGate } from './gates.js';
+
+export type TransactionRow = Selectable<TransactionsTable>;
+export type RangeRow = Pick<Selectable<TransactionRangesTable>, 'start_date' | 'end_date' | 'fetched_at' | 'expires_at'>;
+
+export interface AccountRanges extends AccountGate {
+  readonly ranges: RangeRow[];
+}
+
+/** For each account: its entity's gate and the date ranges of transactions already fetched; one statement. */
+export async function rangesOfAccounts(db: Kysely<Tables>, accountIds: readonly string[]): Promise<Map<string, AccountRanges>> {
+  const found = new Map<string, AccountRanges>();
+  if (accountIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('accounts')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('transaction_ranges', 'transaction_ranges.account_id', 'accounts.id')
+    .select([
+      'accounts.id as account_id',
+      'entities.id as entity_id',
+      'entities.customer_id',
+      'customers.app_user_id',
+      'entities.status',
+      'entities.permissions',
+      'entities.account_type',
+      'transaction_ranges.start_date',
+      'transaction_ranges.end_date',
+      'transaction_ranges.fetched_at',
+      'transaction_ranges.expires_at',
+    ])
+    .where('accounts.id', 'in', accountIds)
+    .orderBy('transaction_ranges.start_date')
+    .execute();
+  for (const row of rows) {
+    let entry = found.get(row.account_id);
+    if (entry === undefined) {
+      entry = {
+        account_id: row.account_id,
+        entity_id: row.entity_id,
+        customer_id: row.customer_id,
+        app_user_id: row.app_user_id,
+        status: row.status,
+        permissions: row.permissions,
+        account_type: row.account_type,
+        ranges: [],
+      };
+      found.set(row.account_id, entry);
+    }
+    if (row.start_date === null || row.end_date === null || row.fetched_at === null) continue;
+    entry.ranges.push({ start_date: row.start_date, end_date: row.end_date, fetched_at: row.fetched_at, expires_at: row.expires_at });
+  }
+  return found;
+}
+
+export interface FetchedTransaction {
+  readonly id: string;
+  readonly timestamp: Date;
+  readonly description: string | null;
+  readonly amount: string;
+  readonly currency: string;
+  readonly pending: boolean;
+  readonly insights: {
+    readonly descriptionCleansed: string | null;
+    readonly category: string;
+    readonly categoryCode: string;
+    readonly categoryConfidence: number;
+    readonly type: string;
+    readonly typeConfidence: number;
+  } | null;
+}
+
+export interface FetchedRange {
+  readonly accountId: string;
+  /** `YYYY-MM-DD`, inclusive, UTC days: what Lean was asked for. */
+  readonly startDate: string;
+  readonly endDate: string;
+  /** The last day of the range that is wholly in the past; its part up to here never expires. */
+  readonly settledThrough: string | null;
+  readonly fetchedAt: Date;
+  /** When the part after `settledThrough` must be fetched again. */
+  readonly recentExpiresAt: Date;
+}
+
+const INSERT_CHUNK = 1_000;
+
+/**
+ * Lean's answer for [startDate, endDate] is the truth for those days: its transactions are upserted,
+ * stored ones of those days it no longer lists (a pending one that was booked under a new id) are
+ * deleted, and the range is recorded as fetched — the settled days for good, the recent ones until
+ * they expire. Expired records wholly inside the range are dropped.
+ */
+export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly FetchedTransaction[]): Promise<void> {
+  const from = new Date(`${range.startDate}T00:00:00Z`);
+  const until = new Date(new Date(`${range.endDate}T00:00:00Z`).getTime() + 86_400_000);
+  await db.transaction().execute(async (trx) => {
+    const values = transactions.map((t) => ({
+      account_id: range.accountId,
+      transaction_id: t.id,
+      timestamp: t.timestamp,
+      description: t.description,
+      amount: t.amount,
+      currency: t.currency,
+      pending: t.pending,
+      description_cleansed: t.insights?.descriptionCleansed ?? null,
+      category: t.insights?.category ?? null,
+      category_code: t.insights?.categoryCode ?? null,
+      category_confidence: t.insights?.categoryConfidence ?? null,
+      type: t.insights?.type ?? null,
+      type_confidence: t.insights?.typeConfidence ?? null,
+      fetched_at: range.fetchedAt,
+    }));
+    for (let index = 0; index < values.length; index += INSERT_CHUNK) {
+      await trx
+        .insertInto('transactions')
+        .values(values.slice(index, index + INSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'transaction_id']).doUpdateSet((eb) => ({
+            timestamp: eb.ref('excluded.timestamp'),
+            description: eb.ref('excluded.description'),
+            amount: eb.ref('excluded.amount'),
+            currency: eb.ref('excluded.currency'),
+            pending: eb.ref('excluded.pending'),
+            description_cleansed: eb.ref('excluded.description_cleansed'),
+            category: eb.ref('excluded.category'),
+            category_code: eb.ref('excluded.category_code'),
+            category_confidence: eb.ref('excluded.category_confidence'),
+            type: eb.ref('excluded.type'),
+            type_confidence: eb.ref('excluded.type_confidence'),
+            fetched_at: eb.ref('excluded.fetched_at'),
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .deleteFrom('transactions')
+      .where('account_id', '=', range.accountId)
+      .where('timestamp', '>=', from)
+      .where('timestamp', '<', until)
+      .where('fetched_at', '<>', range.fetchedAt)
+      .execute();
+    await trx
+      .deleteFrom('transaction_ranges')
+      .where('account_id', '=', range.accountId)
+      .where('expires_at', '<=', range.fetchedAt)
+      .where('start_date', '>=', range.startDate)
+      .where('end_date', '<=', range.endDate)
+      .execute();
+    const records: { account_id: string; start_date: string; end_date: string; fetched_at: Date; expires_at: Date | null }[] = [];
+    const settled = range.settledThrough !== null && range.settledThrough >= range.startDate ? minDay(range.settledThrough, range.endDate) : null;
+    if (settled !== null) records.push({ account_id: range.accountId, start_date: range.startDate, end_date: settled, fetched_at: range.fetchedAt, expires_at: null });
+    if (settled === null || settled < range.endDate) {
+      records.push({
+        account_id: range.accountId,
+        start_date: settled === null ? range.startDate : nextDay(settled),
+        end_date: range.endDate,
+        fetched_at: range.fetchedAt,
+        expires_at: range.recentExpiresAt,
+      });
+    }
+    await trx.insertInto('transaction_ranges').values(records).execute();
+  });
+}
+
+export interface TransactionFilter {
+  readonly accountId: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  /** Stored categories to keep; undefined keeps all. */
+  readonly categories: readonly string[] | undefined;
+  readonly direction: 'CREDIT' | 'DEBIT' | undefined;
+}
+
+export interface TransactionCursor {
+  readonly timestamp: Date;
+  readonly transactionId: string;
+}
+
+/**
+ * One page of an account's transactions, newest first, keyed by (timestamp, transaction_id) so that
+ * pages stay stable while rows arrive; served by the `transactions_page` index.
+ */
+export async function transactionsPage(
+  db: Kysely<Tables>,
+  filter: TransactionFilter,
+  page: { after: TransactionCursor | undefined; before: TransactionCursor | undefined; limit: number; inverted: boolean },
+): Promise<TransactionRow[]> {
+  const from = new Date(`${filter.startDate}T00:00:00Z`);
+  const until = new Date(new Date(`${filter.endDate}T00:00:00Z`).getTime() + 86_400_000);
+  const order = page.inverted ? 'asc' : 'desc';
+  let query = db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('account_id', '=', filter.accountId)
+    .where('timestamp', '>=', from)
+    .where('timestamp', '<', until);
+  if (filter.categories !== undefined) query = query.where('category', 'in', filter.categories.length > 0 ? filter.categories : ['']);
+  if (filter.direction === 'CREDIT') query = query.where('amount', '>', '0');
+  if (filter.direction === 'DEBIT') query = query.where('amount', '<', '0');
+  if (page.after !== undefined) query = query.where(sql<boolean>`("timestamp", transaction_id) < (${page.after.timestamp}, ${page.after.transactionId})`);
+  if (page.before !== undefined) query = query.where(sql<boolean>`("timestamp", transaction_id) > (${page.before.timestamp}, ${page.before.transactionId})`);
+  return query.orderBy('timestamp', order).orderBy('transaction_id', order).limit(page.limit).execute();
+}
+
+export async function transactionsByKeys(
+  db: Kysely<Tables>,
+  keys: readonly { accountId: string; transactionId: string }[],
+): Promise<(TransactionRow & { app_user_id: string })[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('transactions')
+    .innerJoin('accounts', 'accounts.id', 'transactions.account_id')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .selectAll('transactions')
+    .select('customers.app_user_id')
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb('transactions.account_id', '=', k.accountId), eb('transactions.transaction_id', '=', k.transactionId)]))))
+    .execute();
+}
+
+function minDay(a: string, b: string): string {
+  return a < b ? a : b;
+}
+
+function nextDay(day: string): string {
+  return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+}
