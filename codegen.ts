@@ -13,7 +13,7 @@ const config: CodegenConfig = {
   generates: {
     'test/gql/': {
       preset: 'client',
-      config: { scalars: { Decimal: 'string', DateTime: 'string', Date: 'string' }, enumsAsTypes: true, useTypeImports: true },
+      config: { scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', JSONObject: 'Record<string, unknown>' }, enumsAsTypes: true, useTypeImports: true },
       presetConfig: { persistedDocuments: true, fragmentMasking: false },
     },
   },
