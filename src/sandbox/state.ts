@@ -419,8 +419,10 @@ export class SandboxState {
         const from = fromInstant ? new Date(Date.parse(fromInstant) + KSA_OFFSET_MS).toISOString().slice(0, 10) : undefined;
         const startDate = from !== undefined && from > call.startDate ? from : call.startDate;
         const today = new Date(this.now()).toISOString().slice(0, 10);
+        // Today's generated transactions that lie later than now have not happened yet.
         const transactions = this.data
           .transactions(account, { startDate, endDate: call.endDate, today })
+          .filter((transaction) => Date.parse(transaction.timestamp) <= this.now())
           .map(({ insights, ...transaction }) => (call.insights ? { ...transaction, insights } : transaction));
         return { status: 'OK', payload: { transactions } };
       }

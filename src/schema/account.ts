@@ -48,7 +48,7 @@ builder.node(Account, {
         description:
           'The transactions in a date range, newest first, paginated by cursor. Days not fetched yet (or fetched today more than the freshness window ago) are fetched from Lean first; pages are read from the gateway.',
         args: {
-          from: t.arg({ type: 'Date', description: `First day (UTC), inclusive. Default: ${DEFAULT_RANGE_DAYS} days before \`to\`.` }),
+          from: t.arg({ type: 'Date', description: `First day (UTC), inclusive. Default: the ${DEFAULT_RANGE_DAYS} days ending at \`to\`.` }),
           to: t.arg({ type: 'Date', description: 'Last day (UTC), inclusive. Default: today.' }),
           categories: t.arg({ type: [TransactionCategory], description: 'Only these categories.' }),
           direction: t.arg({ type: TransactionDirection, description: 'Only money in (CREDIT) or out (DEBIT).' }),
@@ -64,7 +64,7 @@ builder.node(Account, {
             }
           }
           const endDate = args.to ?? dayOf(new Date());
-          const startDate = args.from ?? addDays(endDate, -DEFAULT_RANGE_DAYS);
+          const startDate = args.from ?? addDays(endDate, -(DEFAULT_RANGE_DAYS - 1));
           if (startDate > endDate) throw badUserInput('`from` must not be after `to`', { argument: 'from' });
           const query = {
             accountId: account.id,
