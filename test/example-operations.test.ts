@@ -48,7 +48,7 @@ async function run<TResult, TVariables>(
   return { ...response, data: response.body.data as TResult };
 }
 
-type OverviewEntity = NonNullable<CustomerOverviewQuery['customer']>['entities'][number];
+type OverviewEntity = NonNullable<NonNullable<CustomerOverviewQuery['customer']>['entities']>[number];
 type OverviewAccounts = Extract<OverviewEntity['accounts'], { __typename: 'AccountList' }>['accounts'];
 
 describe('the example operations, end to end', () => {
@@ -131,7 +131,7 @@ describe('the example operations, end to end', () => {
     const customer = data.customer;
     expect(customer).toMatchObject({ id: customerId, appUserId: APP_USER_ID, leanCustomerId });
     expect(customer?.entities).toHaveLength(1);
-    entity = customer!.entities[0]!;
+    entity = customer!.entities![0]!;
     expect(entity).toMatchObject({ status: 'ACTIVE', reconnectId: null, consents: [] });
     expect(entity.bank).toMatchObject({ identifier: 'LEANMB1', region: 'UAE' });
     // Name, logo and colours arrive with Lean's entity.created webhook: null until the gateway has it.
@@ -211,8 +211,8 @@ describe('the example operations, end to end', () => {
     const token = await signEndUserJwt(JWT_SECRET, { sub: APP_USER_ID });
     const { data } = await run(gateway, MyCustomerDocument, {}, token);
     expect(data.viewer).toMatchObject({ kind: 'END_USER', appUserId: APP_USER_ID, customer: { id: customerId, leanCustomerId } });
-    expect(data.viewer.customer?.entities.map((e) => [e.id, e.status])).toEqual([[entity.id, 'ACTIVE']]);
-    const mine = data.viewer.customer?.entities[0]?.accounts;
+    expect(data.viewer.customer?.entities?.map((e) => [e.id, e.status])).toEqual([[entity.id, 'ACTIVE']]);
+    const mine = data.viewer.customer?.entities?.[0]?.accounts;
     expect(mine?.__typename === 'AccountList' && mine.accounts.map((a) => a.id)).toEqual(accounts.map((a) => a.id));
   });
 
@@ -230,7 +230,7 @@ describe('the example operations, end to end', () => {
 
     const refreshedCustomer = await run(gateway, RefreshCustomerDocument, { customerId });
     expect(refreshedCustomer.data.refreshCustomer.id).toBe(customerId);
-    expect(refreshedCustomer.data.refreshCustomer.entities.map((e) => [e.id, e.status])).toEqual([[entity.id, 'ACTIVE']]);
+    expect(refreshedCustomer.data.refreshCustomer.entities?.map((e) => [e.id, e.status])).toEqual([[entity.id, 'ACTIVE']]);
   });
 
   it('DisconnectEntity: the entity becomes DISCONNECTED and leaves the overview', async () => {

@@ -39,7 +39,7 @@ import {
   type EntityRow,
 } from '../store/entities-store.js';
 import type { EntityGate } from '../store/gates.js';
-import { rememberPendingRequest, type PendingRequest } from '../store/pending-results-store.js';
+import { openPendingRequest, rememberPendingRequest, type PendingRequest } from '../store/pending-results-store.js';
 import {
   rangesOfAccounts,
   saveTransactionRange,
@@ -172,9 +172,8 @@ export class GatewayData {
         },
         fetch: async (entityId, stored) => {
           const fetchedAt = this.now();
-          const answer = await this.lean.accounts(entityId);
-          return this.interpret(answer, stored, { kind: 'accounts' }, async (data) => {
-            await saveAccounts(db, entityId, data.accounts, fetchedAt);
+          return this.interpret(() => this.lean.accounts(entityId), stored, { kind: 'accounts' }, async (data) => {
+            if (!(await saveAccounts(db, entityId, data.accounts, fetchedAt))) return GONE;
             return (await accountsOfEntities(db, [entityId])).get(entityId)?.accounts ?? [];
           });
         },
@@ -198,10 +197,9 @@ export class GatewayData {
         },
         fetch: async (accountId, stored) => {
           const fetchedAt = this.now();
-          const answer = await this.lean.balance(stored.entity_id, accountId);
-          return this.interpret(answer, stored, { kind: 'balance', accountId }, async (data) => {
+          return this.interpret(() => this.lean.balance(stored.entity_id, accountId), stored, { kind: 'balance', accountId }, async (data) => {
             const balance = { accountId, amount: data.balance, currency: data.currency_code };
-            await saveBalance(db, balance, fetchedAt);
+            if (!(await saveBalance(db, balance, fetchedAt))) return GONE;
             return { ...balance, fetchedAt };
           });
         },
@@ -224,9 +222,8 @@ export class GatewayData {
         },
         fetch: async (entityId, stored) => {
           const fetchedAt = this.now();
-          const answer = await this.lean.identity(entityId);
-          return this.interpret(answer, stored, { kind: 'identity' }, async (data) => {
-            await saveIdentity(db, entityId, data, fetchedAt);
+          return this.interpret(() => this.lean.identity(entityId), stored, { kind: 'identity' }, async (data) => {
+            if (!(await saveIdentity(db, entityId, data, fetchedAt))) return GONE;
             const saved = (await identitiesOfEntities(db, [entityId])).get(entityId)?.identity;
             if (saved === null || saved === undefined) throw new Error('identity vanished after it was saved');
             return saved;
@@ -264,8 +261,8 @@ export class GatewayData {
           );
           return outcomes.find((outcome) => outcome.kind !== 'ok') ?? fresh(null);
         },
-        // Some days of the range were fetched before: serve what the store has.
-        staleCopy: (stored) => (stored.ranges.length > 0 ? null : undefined),
+        // Every day asked for was fetched before, perhaps long ago: serve what the store has.
+        staleCopy: (stored, query) => (this.missingDays(stored, query, this.now(), true).length === 0 ? null : undefined),
       },
       deps.inFlight,
       this.now,
@@ -382,7 +379,7 @@ export class GatewayData {
         await this.lean.deleteEntity(entity.customer_id, entity.id);
       } catch (error) {
         // Already gone at Lean: the outcome the caller wants.
-        if (!(error instanceof LeanApiError && error.leanStatus === 'UNKNOWN_ENTITY')) throw error;
+        if (!(error instanceof LeanApiError && error.httpStatus === 404)) throw error;
       }
       await this.db.transaction().execute((trx) => disconnectEntity(trx, entity.id));
     }
@@ -445,34 +442,40 @@ export class GatewayData {
     return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
   }
 
-  /** Days of the query not covered by a fetch that still holds; days after today are not asked for. */
-  private missingDays(stored: AccountRanges, query: TransactionsQuery, now: Date): DayRange[] {
-    const today = dayOf(now);
+  /**
+   * Days of the query not covered by a fetch that still holds (or by any fetch, with `expiredToo`);
+   * days after today are not asked for.
+   */
+  private missingDays(stored: AccountRanges, query: TransactionsQuery, now: Date, expiredToo = false): DayRange[] {
+    const today = latestBankDay(now);
     const end = query.endDate < today ? query.endDate : today;
     if (query.startDate > end) return [];
     const holding = stored.ranges
-      .filter((range) => range.expires_at === null || range.expires_at.getTime() > now.getTime())
+      .filter((range) => expiredToo || range.expires_at === null || range.expires_at.getTime() > now.getTime())
       .map((range) => ({ start: range.start_date, end: range.end_date }));
     return uncoveredParts({ start: query.startDate, end }, holding);
   }
 
   private async fetchTransactions(stored: AccountRanges, gap: DayRange): Promise<Outcome<null>> {
     const fetchedAt = this.now();
-    const answer = await this.lean.transactions(stored.entity_id, stored.account_id, { startDate: gap.start, endDate: gap.end, insights: true });
-    return this.interpret(answer, stored, { kind: 'transactions', accountId: stored.account_id, startDate: gap.start, endDate: gap.end }, async (data) => {
-      await saveTransactionRange(
+    const call = () => this.lean.transactions(stored.entity_id, stored.account_id, { startDate: gap.start, endDate: gap.end, insights: true });
+    return this.interpret(call, stored, { kind: 'transactions', accountId: stored.account_id, startDate: gap.start, endDate: gap.end }, async (data) => {
+      // Settled: the days before today and before the oldest transaction still pending (it may be booked under a new id).
+      const pendingDays = data.transactions.filter((t) => t.pending).map((t) => dayOf(leanInstant(t.timestamp)));
+      const settledThrough = addDays([dayOf(fetchedAt), ...pendingDays].sort()[0] ?? dayOf(fetchedAt), -1);
+      const saved = await saveTransactionRange(
         this.db,
         {
           accountId: stored.account_id,
           startDate: gap.start,
           endDate: gap.end,
-          settledThrough: addDays(dayOf(fetchedAt), -1),
+          settledThrough,
           fetchedAt,
           recentExpiresAt: new Date(fetchedAt.getTime() + this.cache.recentTransactionsMs),
         },
         data.transactions.map((t) => ({
           id: t.id,
-          timestamp: new Date(t.timestamp),
+          timestamp: leanInstant(t.timestamp),
           description: t.description ?? null,
           amount: t.amount,
           currency: t.currency_code,
@@ -490,7 +493,7 @@ export class GatewayData {
                 },
         })),
       );
-      return null;
+      return saved ? null : GONE;
     });
   }
 
@@ -502,14 +505,27 @@ export class GatewayData {
    * also marks the entity; FAILED is an upstream fault.
    */
   private async interpret<D, T>(
-    answer: LeanResult<D>,
+    call: () => Promise<LeanResult<D>>,
     gate: EntityGate,
     request: Omit<PendingRequest, 'resultsId' | 'status' | 'customerId' | 'entityId' | 'reconnectId'> & { kind: DataKind },
-    store: (data: D) => Promise<T>,
+    store: (data: D) => Promise<T | typeof GONE>,
   ): Promise<Outcome<T>> {
+    // Asked already and Lean is still working on it: the same answer, without asking again.
+    const since = new Date(this.now().getTime() - PENDING_REUSE_MS);
+    const pendingId = await openPendingRequest(this.db, { ...request, entityId: gate.entity_id }, since);
+    if (pendingId !== undefined) return { kind: 'pending', resultsId: pendingId };
+    let answer: LeanResult<D>;
+    try {
+      answer = await call();
+    } catch (error) {
+      const refused = await this.leanRefusal(error, gate);
+      if (refused === undefined) throw error;
+      return refused;
+    }
     switch (answer.kind) {
       case 'ok': {
         const value = await store(answer.data);
+        if (value === GONE) return DISCONNECTED;
         if (gate.status === 'RECONNECT_REQUIRED') await setEntityStatus(this.db, gate.entity_id, 'ACTIVE');
         return fresh(value);
       }
@@ -534,6 +550,41 @@ export class GatewayData {
         throw new LeanFailedError(answer.status, answer.correlationId);
     }
   }
+
+  /** Lean's refusals that are facts about the entity, not faults: typed outcomes (an unknown entity is disconnected here too). */
+  private async leanRefusal(error: unknown, gate: EntityGate): Promise<Outcome<never> | undefined> {
+    if (!(error instanceof LeanApiError)) return undefined;
+    switch (error.leanStatus) {
+      case 'PERMISSION_NOT_GRANTED':
+        return { kind: 'refused', code: 'PERMISSION_NOT_GRANTED', message: 'The entity was not linked with the permission this data needs.' };
+      case 'UNSUPPORTED_ACCOUNT_TYPE':
+        return { kind: 'refused', code: 'UNSUPPORTED_ACCOUNT_TYPE', message: 'The bank does not offer this data for this account type.' };
+      case 'UNKNOWN_ENTITY':
+        await this.db.transaction().execute((trx) => disconnectEntity(trx, gate.entity_id));
+        this.forgetEntity(gate.entity_id);
+        return DISCONNECTED;
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** A store write that found the entity disconnected meanwhile: nothing was written. */
+const GONE = Symbol('entity disconnected');
+const DISCONNECTED: Outcome<never> = { kind: 'refused', code: 'ENTITY_DISCONNECTED', message: 'The entity is disconnected; link the bank again.' };
+/** How long a PENDING answer is reused for the same request before Lean is asked again (a lost results.ready). */
+const PENDING_REUSE_MS = 10 * 60_000;
+/** Lean's banks are at UTC+03:00 and UTC+04:00: their day may already be tomorrow in UTC. */
+const BANK_DAY_LEAD_MS = 4 * 60 * 60_000;
+
+/** The latest calendar day any of Lean's banks is in now. */
+function latestBankDay(now: Date): string {
+  return dayOf(new Date(now.getTime() + BANK_DAY_LEAD_MS));
+}
+
+/** Lean's timestamps; one without a zone is read as UTC. */
+function leanInstant(text: string): Date {
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }
 
 /** Before asking Lean: a disconnected entity, a permission not granted, identity of a business account. */

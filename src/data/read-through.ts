@@ -18,7 +18,7 @@ export interface ReadThroughSpec<K, S, T> {
   /** Asks Lean, writes the answer to the store and returns it. */
   fetch(key: K, stored: S): Promise<Outcome<T>>;
   /** A copy that may be served when Lean fails (stale-if-error), if the store has one. */
-  staleCopy(stored: S): T | undefined;
+  staleCopy(stored: S, key: K): T | undefined;
 }
 
 export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, inFlight: InFlight, now: () => Date): DataLoader<K, Outcome<T> | undefined, string> {
@@ -33,7 +33,7 @@ export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, inFli
       try {
         return await spec.fetch(key, latest);
       } catch (error) {
-        const copy = isUpstreamFault(error) ? spec.staleCopy(latest) : undefined;
+        const copy = isUpstreamFault(error) ? spec.staleCopy(latest, key) : undefined;
         if (copy === undefined) throw error;
         return { kind: 'ok', value: copy, stale: true, fault: error as Error };
       }

@@ -16,7 +16,9 @@ builder.node(Customer, {
     createdAt: t.field({ type: 'DateTime', description: 'When the gateway first recorded this customer.', resolve: (customer) => customer.created_at }),
     entities: t.field({
       type: [Entity],
-      description: 'The banks this customer linked (entities), oldest first. Disconnected ones are left out unless asked for.',
+      nullable: true,
+      description:
+        'The banks this customer linked (entities), oldest first. Disconnected ones are left out unless asked for. Null, with an error, when Lean cannot list them and no earlier copy exists.',
       args: {
         includeDisconnected: t.arg.boolean({ defaultValue: false, description: 'Also list entities that were disconnected.' }),
       },

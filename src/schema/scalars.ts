@@ -16,6 +16,7 @@ export function parseCalendarDate(value: unknown): string {
   if (typeof value !== 'string' || !DATE.test(value)) throw invalid('Date must be a calendar date, YYYY-MM-DD');
   const date = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw invalid('Date must be a real calendar date');
+  if (value < '1900-01-01') throw invalid('Date must be 1900-01-01 or later');
   return value;
 }
 

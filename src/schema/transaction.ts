@@ -35,7 +35,7 @@ export const TransactionCategory = builder.enumType('TransactionCategory', {
 export const TransactionDirection = builder.enumType('TransactionDirection', {
   description: 'Whether money came in or went out.',
   values: {
-    CREDIT: { value: 'CREDIT', description: 'Money in (a positive amount).' },
+    CREDIT: { value: 'CREDIT', description: 'Money in (a positive amount, or zero).' },
     DEBIT: { value: 'DEBIT', description: 'Money out (a negative amount).' },
   } as const,
 });

@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountsTable, IdentitiesTable, Tables } from '../db/tables.js';
 import type { LeanAccount, LeanIdentity } from '../lean/wire.js';
+import { lockLinkedAccount, lockLinkedEntity } from './entities-store.js';
 import type { EntityGate } from './gates.js';
 
 export type AccountRow = Selectable<AccountsTable> & { readonly customer_id: string; readonly app_user_id: string };
@@ -76,9 +77,13 @@ export async function accountsByIds(db: Kysely<Tables>, ids: readonly string[]):
     .execute();
 }
 
-/** Lean's account list for an entity is the truth: upsert what it lists, delete what it no longer does. */
-export async function saveAccounts(db: Kysely<Tables>, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Lean's account list for an entity is the truth: upsert what it lists, delete what it no longer does.
+ * False (nothing written) when the entity was disconnected meanwhile.
+ */
+export async function saveAccounts(db: Kysely<Tables>, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockLinkedEntity(trx, entityId))) return false;
     const values = accounts.map((account, position) => ({
       id: account.account_id,
       entity_id: entityId,
@@ -101,16 +106,20 @@ export async function saveAccounts(db: Kysely<Tables>, entityId: string, account
             currency: eb.ref('excluded.currency'),
             iban: eb.ref('excluded.iban'),
             fetched_at: eb.ref('excluded.fetched_at'),
-          })),
+          }))
+          // An answer older than the stored one (a slower call) does not overwrite it.
+          .where(sql<boolean>`accounts.fetched_at <= excluded.fetched_at`),
         )
         .execute();
     }
     await trx
       .deleteFrom('accounts')
       .where('entity_id', '=', entityId)
+      .where('fetched_at', '<', fetchedAt)
       .$if(values.length > 0, (q) => q.where('id', 'not in', values.map((v) => v.id)))
       .execute();
     await trx.updateTable('entities').set({ accounts_fetched_at: fetchedAt }).where('id', '=', entityId).execute();
+    return true;
   });
 }
 
@@ -144,18 +153,26 @@ export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonl
   return found;
 }
 
-export async function saveBalance(db: Kysely<Tables>, balance: { accountId: string; amount: string; currency: string }, fetchedAt: Date): Promise<void> {
-  await db
-    .insertInto('balances')
-    .values({ account_id: balance.accountId, amount: balance.amount, currency: balance.currency, fetched_at: fetchedAt })
-    .onConflict((oc) =>
-      oc.column('account_id').doUpdateSet((eb) => ({
-        amount: eb.ref('excluded.amount'),
-        currency: eb.ref('excluded.currency'),
-        fetched_at: eb.ref('excluded.fetched_at'),
-      })),
-    )
-    .execute();
+/** False (nothing written) when the account or its entity's link is gone meanwhile. */
+export async function saveBalance(db: Kysely<Tables>, balance: { accountId: string; amount: string; currency: string }, fetchedAt: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockLinkedAccount(trx, balance.accountId))) return false;
+    await trx
+      .insertInto('balances')
+      .values({ account_id: balance.accountId, amount: balance.amount, currency: balance.currency, fetched_at: fetchedAt })
+      .onConflict((oc) =>
+        oc
+          .column('account_id')
+          .doUpdateSet((eb) => ({
+            amount: eb.ref('excluded.amount'),
+            currency: eb.ref('excluded.currency'),
+            fetched_at: eb.ref('excluded.fetched_at'),
+          }))
+          .where(sql<boolean>`balances.fetched_at <= excluded.fetched_at`),
+      )
+      .execute();
+    return true;
+  });
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -207,7 +224,8 @@ export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readon
   return found;
 }
 
-export async function saveIdentity(db: Kysely<Tables>, entityId: string, identity: LeanIdentity, fetchedAt: Date): Promise<void> {
+/** False (nothing written) when the entity was disconnected meanwhile. */
+export async function saveIdentity(db: Kysely<Tables>, entityId: string, identity: LeanIdentity, fetchedAt: Date): Promise<boolean> {
   const values = {
     entity_id: entityId,
     full_name: identity.full_name ?? null,
@@ -220,11 +238,15 @@ export async function saveIdentity(db: Kysely<Tables>, entityId: string, identit
     fetched_at: fetchedAt,
   };
   const { entity_id: _key, ...update } = values;
-  await db
-    .insertInto('identities')
-    .values(values)
-    .onConflict((oc) => oc.column('entity_id').doUpdateSet(update))
-    .execute();
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockLinkedEntity(trx, entityId))) return false;
+    await trx
+      .insertInto('identities')
+      .values(values)
+      .onConflict((oc) => oc.column('entity_id').doUpdateSet(update).where(sql<boolean>`identities.fetched_at <= excluded.fetched_at`))
+      .execute();
+    return true;
+  });
 }
 
 /** The next read of the account's balance asks Lean again, and so does every range of its transactions. */

@@ -112,6 +112,8 @@ export async function saveCustomerEntities(db: Kysely<Tables>, customerId: strin
       .select('id')
       .where('customer_id', '=', customerId)
       .where('status', '<>', 'DISCONNECTED')
+      // An entity first seen after this list was asked for (a webhook raced it) is not gone.
+      .where('fetched_at', '<', fetchedAt)
       .$if(listed.length > 0, (q) => q.where('id', 'not in', listed))
       .execute();
     for (const { id } of gone) await disconnectEntity(trx, id);
@@ -147,8 +149,8 @@ async function upsertEntity(trx: Kysely<Tables>, entity: LeanEntity, fetchedAt: 
         account_type: eb.ref('excluded.account_type'),
         permissions: eb.ref('excluded.permissions'),
         fetched_at: eb.ref('excluded.fetched_at'),
-        // Listed by Lean again after we saw it disconnected: linked anew.
-        status: sql<EntityStatus>`case when entities.status = 'DISCONNECTED' then 'ACTIVE' else entities.status end`,
+        // Listed by Lean after it was disconnected here (not by an answer already in flight then): linked anew.
+        status: sql<EntityStatus>`case when entities.status = 'DISCONNECTED' and excluded.fetched_at > entities.status_changed_at then 'ACTIVE' else entities.status end`,
       })),
     )
     .execute();
@@ -193,7 +195,11 @@ export async function setEntityStatus(db: Kysely<Tables>, entityId: string, stat
     .execute();
 }
 
-/** Disconnected: the entity row and its consents stay for the record; everything read from the bank goes. */
+/**
+ * Disconnected: the entity row and its consents' dates and statuses stay for the record; everything
+ * read from the bank goes, the accounts a consent named included. Run it in a transaction: the row
+ * lock of the update makes a concurrent save of this entity's data wait, then skip.
+ */
 export async function disconnectEntity(db: Kysely<Tables>, entityId: string): Promise<void> {
   await db
     .updateTable('entities')
@@ -203,6 +209,28 @@ export async function disconnectEntity(db: Kysely<Tables>, entityId: string): Pr
   await db.deleteFrom('accounts').where('entity_id', '=', entityId).execute(); // balances, transactions, ranges cascade
   await db.deleteFrom('identities').where('entity_id', '=', entityId).execute();
   await db.deleteFrom('pending_results').where('entity_id', '=', entityId).execute();
+  await db.updateTable('consents').set({ accounts: '[]' }).where('entity_id', '=', entityId).execute();
+}
+
+/**
+ * Locks the entity row for a write of its data; false when the entity is gone or disconnected, and
+ * the data must not be written (a Lean answer that arrives after the user unlinked the bank).
+ */
+export async function lockLinkedEntity(trx: Kysely<Tables>, entityId: string): Promise<boolean> {
+  const row = await trx.selectFrom('entities').select('status').where('id', '=', entityId).forShare().executeTakeFirst();
+  return row !== undefined && row.status !== 'DISCONNECTED';
+}
+
+/** The same for a write of an account's data: the account must still exist and its entity be linked. */
+export async function lockLinkedAccount(trx: Kysely<Tables>, accountId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('accounts')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .select('entities.status')
+    .where('accounts.id', '=', accountId)
+    .forShare()
+    .executeTakeFirst();
+  return row !== undefined && row.status !== 'DISCONNECTED';
 }
 
 /** The next read of this entity's accounts and identity asks Lean again. */

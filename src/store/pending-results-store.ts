@@ -32,3 +32,24 @@ export async function rememberPendingRequest(db: Kysely<Tables>, request: Pendin
     .onConflict((oc) => oc.column('results_id').doNothing())
     .execute();
 }
+
+/** A request of the same kind, for the same data, that Lean answered PENDING since `since` and that is not completed. */
+export async function openPendingRequest(
+  db: Kysely<Tables>,
+  request: Pick<PendingRequest, 'kind' | 'entityId' | 'accountId' | 'startDate' | 'endDate'>,
+  since: Date,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('pending_results')
+    .select('results_id')
+    .where('kind', '=', request.kind)
+    .where('entity_id', '=', request.entityId)
+    .where('account_id', 'is not distinct from', request.accountId ?? null)
+    .where('start_date', 'is not distinct from', request.startDate ?? null)
+    .where('end_date', 'is not distinct from', request.endDate ?? null)
+    .where('status', '=', 'PENDING')
+    .where('requested_at', '>', since)
+    .orderBy('requested_at', 'desc')
+    .executeTakeFirst();
+  return row?.results_id;
+}

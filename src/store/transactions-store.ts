@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
+import { lockLinkedAccount } from './entities-store.js';
 import type { AccountGate } from './gates.js';
 
 export type TransactionRow = Selectable<TransactionsTable>;
@@ -77,7 +78,7 @@ export interface FetchedRange {
   /** `YYYY-MM-DD`, inclusive, UTC days: what Lean was asked for. */
   readonly startDate: string;
   readonly endDate: string;
-  /** The last day of the range that is wholly in the past; its part up to here never expires. */
+  /** The last day of the range that is settled (wholly past, nothing pending); its part up to here never expires. */
   readonly settledThrough: string | null;
   readonly fetchedAt: Date;
   /** When the part after `settledThrough` must be fetched again. */
@@ -92,11 +93,14 @@ const INSERT_CHUNK = 1_000;
  * deleted, and the range is recorded as fetched — the settled days for good, the recent ones until
  * they expire. Expired records wholly inside the range are dropped.
  */
-export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly FetchedTransaction[]): Promise<void> {
+export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly FetchedTransaction[]): Promise<boolean> {
   const from = new Date(`${range.startDate}T00:00:00Z`);
   const until = new Date(new Date(`${range.endDate}T00:00:00Z`).getTime() + 86_400_000);
-  await db.transaction().execute(async (trx) => {
-    const values = transactions.map((t) => ({
+  // One row per transaction id, even if an answer lists one twice (the last listing wins).
+  const unique = [...new Map(transactions.map((t) => [t.id, t])).values()];
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockLinkedAccount(trx, range.accountId))) return false;
+    const values = unique.map((t) => ({
       account_id: range.accountId,
       transaction_id: t.id,
       timestamp: t.timestamp,
@@ -130,16 +134,19 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
             type: eb.ref('excluded.type'),
             type_confidence: eb.ref('excluded.type_confidence'),
             fetched_at: eb.ref('excluded.fetched_at'),
-          })),
+          }))
+          // A slower, older answer does not overwrite what a newer one stored.
+          .where(sql<boolean>`transactions.fetched_at <= excluded.fetched_at`),
         )
         .execute();
     }
+    // Rows of these days that this answer no longer lists, and no newer answer stored, are gone.
     await trx
       .deleteFrom('transactions')
       .where('account_id', '=', range.accountId)
       .where('timestamp', '>=', from)
       .where('timestamp', '<', until)
-      .where('fetched_at', '<>', range.fetchedAt)
+      .where('fetched_at', '<', range.fetchedAt)
       .execute();
     await trx
       .deleteFrom('transaction_ranges')
@@ -161,6 +168,7 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
       });
     }
     await trx.insertInto('transaction_ranges').values(records).execute();
+    return true;
   });
 }
 
@@ -197,7 +205,7 @@ export async function transactionsPage(
     .where('timestamp', '>=', from)
     .where('timestamp', '<', until);
   if (filter.categories !== undefined) query = query.where('category', 'in', filter.categories.length > 0 ? filter.categories : ['']);
-  if (filter.direction === 'CREDIT') query = query.where('amount', '>', '0');
+  if (filter.direction === 'CREDIT') query = query.where('amount', '>=', '0');
   if (filter.direction === 'DEBIT') query = query.where('amount', '<', '0');
   if (page.after !== undefined) query = query.where(sql<boolean>`("timestamp", transaction_id) < (${page.after.timestamp}, ${page.after.transactionId})`);
   if (page.before !== undefined) query = query.where(sql<boolean>`("timestamp", transaction_id) > (${page.before.timestamp}, ${page.before.transactionId})`);

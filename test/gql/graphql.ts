@@ -110,7 +110,7 @@ export type TransactionCategory =
 
 /** Whether money came in or went out. */
 export type TransactionDirection =
-  /** Money in (a positive amount). */
+  /** Money in (a positive amount, or zero). */
   | 'CREDIT'
   /** Money out (a negative amount). */
   | 'DEBIT';
@@ -165,7 +165,7 @@ export type CustomerOverviewQuery = { customer: { id: string, appUserId: string,
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
-       | null, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> } | null };
+       | null, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> | null } | null };
 
 export type DisconnectEntityMutationVariables = Exact<{
   entityId: string | number;
@@ -214,7 +214,7 @@ export type MyCustomerQuery = { viewer: { kind: PrincipalKind, appUserId: string
           | { __typename: 'ConsentExpired', entityId: string, message: string }
           | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
           | { __typename: 'ResultsPending', resultsId: string, message: string }
-         | null, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> } | null } };
+         | null, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> | null } | null } };
 
 export type PrepareLinkMutationVariables = Exact<{
   customerId: string | number;
@@ -247,7 +247,7 @@ export type RefreshCustomerMutationVariables = Exact<{
 }>;
 
 
-export type RefreshCustomerMutation = { refreshCustomer: { id: string, appUserId: string, leanCustomerId: string, createdAt: string, entities: Array<{ id: string, leanEntityId: string, status: EntityStatus, reconnectId: string | null, linkedAt: string, accountType: AccountType | null, permissions: Array<LeanPermission>, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> } };
+export type RefreshCustomerMutation = { refreshCustomer: { id: string, appUserId: string, leanCustomerId: string, createdAt: string, entities: Array<{ id: string, leanEntityId: string, status: EntityStatus, reconnectId: string | null, linkedAt: string, accountType: AccountType | null, permissions: Array<LeanPermission>, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region }, consents: Array<{ id: string, kind: ConsentKind, status: string, expiresAt: string | null }> }> | null } };
 
 export type RefreshEntityMutationVariables = Exact<{
   entityId: string | number;
