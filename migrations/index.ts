@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_lean_cache.js';
+import * as m0003 from './0003_webhook_inbox.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -9,4 +10,5 @@ import * as m0002 from './0002_lean_cache.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_lean_cache': m0002,
+  '0003_webhook_inbox': m0003,
 };

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createAuthenticator } from './auth/authenticate.js';
 import { InFlight } from './data/in-flight.js';
+import { EventHub } from './events/bus.js';
+import { attachGraphQLWebSocket } from './http/graphql-ws.js';
+import { WebhookProcessor } from './webhooks/processor.js';
+import { createWebhookReceiver } from './webhooks/receive.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -59,16 +63,33 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     throw error;
   });
 
+  if (upstream.webhookSecret === undefined) {
+    log.warn('no LEAN_WEBHOOK_SECRET: webhooks are accepted without checking lean-signature; never run like this outside your machine');
+  }
+  const events = new EventHub(log.child({ component: 'events' }));
+  const dataDependencies = { db: database.db, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) };
+  const processor = new WebhookProcessor({ db: database.db, lean: upstream.lean, cache: config.cache, log: log.child({ component: 'webhooks' }) });
+  try {
+    await events.listen(database);
+  } catch (error) {
+    await upstream.close();
+    await database.close();
+    throw error;
+  }
+
   let draining = false;
   const graphql = createGraphQLHandler({
     config,
     schema: gatewaySchema(),
     authenticate: createAuthenticator(config.auth),
     log,
-    data: { db: database.db, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) },
+    data: dataDependencies,
     link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region },
+    events,
   });
-  const server = createHttpServer({ log, database, graphql, isDraining: () => draining });
+  const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
+  const server = createHttpServer({ log, database, graphql, webhooks, isDraining: () => draining });
+  const webSockets = attachGraphQLWebSocket(server, graphql, log);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -78,10 +99,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       });
     });
   } catch (error) {
+    await webSockets.close();
+    await events.close();
     await upstream.close();
     await database.close();
     throw error;
   }
+  // Rows left by a crash (or received while no instance ran) are applied from now on.
+  processor.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -93,6 +118,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     draining = true;
     log.info('shutting down: no new connections; waiting for in-flight requests');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Subscriptions are long-lived: their sockets close now rather than hold the drain.
+    await webSockets.close();
     // Keep-alive connections that finish their request are closed as soon as they fall idle.
     const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
@@ -108,7 +135,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       server.closeAllConnections();
       await closed;
     }
+    await webSockets.close();
+    await processor.stop();
     await graphql.dispose();
+    await events.close();
     await upstream.close();
     await database.db
       .updateTable('gateway_instances')

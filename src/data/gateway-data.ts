@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { CacheConfig } from '../config.js';
 import type { DataKind, Tables } from '../db/tables.js';
-import { normalizeCategory } from '../lean/categories.js';
 import type { LeanClient, LeanResult } from '../lean/client.js';
 import { LeanApiError, LeanFailedError } from '../lean/errors.js';
 import type { Logger } from '../log.js';
@@ -39,10 +38,10 @@ import {
   type EntityRow,
 } from '../store/entities-store.js';
 import type { EntityGate } from '../store/gates.js';
-import { openPendingRequest, rememberPendingRequest, type PendingRequest } from '../store/pending-results-store.js';
+import { openPendingRequest, pendingRequest, rememberPendingRequest, type PendingRequest, type PendingRow } from '../store/pending-results-store.js';
 import {
   rangesOfAccounts,
-  saveTransactionRange,
+  saveLeanTransactions,
   transactionsByKeys,
   transactionsPage,
   type AccountRanges,
@@ -50,7 +49,8 @@ import {
   type TransactionFilter,
   type TransactionRow,
 } from '../store/transactions-store.js';
-import { addDays, dayOf, uncoveredParts, type DayRange } from './day-ranges.js';
+import { dayOf, uncoveredParts, type DayRange } from './day-ranges.js';
+import { publishEvent } from '../events/bus.js';
 import type { InFlight } from './in-flight.js';
 import { fresh, mapOutcome, type Outcome } from './outcome.js';
 import { readThroughLoader } from './read-through.js';
@@ -269,6 +269,43 @@ export class GatewayData {
     );
   }
 
+  /** Forgets everything loaded so far: a subscription reads each event's data afresh. */
+  forgetAll(): void {
+    for (const loader of [
+      this.customerById,
+      this.customerByAppUserId,
+      this.entityById,
+      this.accountById,
+      this.consentsByEntity,
+      this.bankByIdentifier,
+      this.transactionByKey,
+      this.entitiesByCustomer,
+      this.accountsByEntity,
+      this.balanceByAccount,
+      this.identityByEntity,
+    ] as { clearAll(): unknown }[]) {
+      loader.clearAll();
+    }
+    this.transactionsCoverage.clearAll();
+  }
+
+  /** What a PENDING or RECONNECT_REQUIRED answer was for, if the principal may see it. */
+  async pendingRequest(resultsId: string): Promise<PendingRow | undefined> {
+    const row = await pendingRequest(this.db, resultsId);
+    if (row === undefined) return undefined;
+    const customer = await this.customer(row.customer_id);
+    return customer === undefined ? undefined : row;
+  }
+
+  /** The newest transactions of an account in [startDate, endDate], from the store only. */
+  storedTransactions(accountId: string, startDate: string, endDate: string, limit: number): Promise<TransactionRow[]> {
+    return transactionsPage(
+      this.db,
+      { accountId, startDate, endDate, categories: undefined, direction: undefined },
+      { after: undefined, before: undefined, limit, inverted: false },
+    );
+  }
+
   // --- who may see what -------------------------------------------------------------------------
 
   private visible(appUserId: string): boolean {
@@ -460,38 +497,10 @@ export class GatewayData {
     const fetchedAt = this.now();
     const call = () => this.lean.transactions(stored.entity_id, stored.account_id, { startDate: gap.start, endDate: gap.end, insights: true });
     return this.interpret(call, stored, { kind: 'transactions', accountId: stored.account_id, startDate: gap.start, endDate: gap.end }, async (data) => {
-      // Settled: the days before today and before the oldest transaction still pending (it may be booked under a new id).
-      const pendingDays = data.transactions.filter((t) => t.pending).map((t) => dayOf(leanInstant(t.timestamp)));
-      const settledThrough = addDays([dayOf(fetchedAt), ...pendingDays].sort()[0] ?? dayOf(fetchedAt), -1);
-      const saved = await saveTransactionRange(
+      const saved = await saveLeanTransactions(
         this.db,
-        {
-          accountId: stored.account_id,
-          startDate: gap.start,
-          endDate: gap.end,
-          settledThrough,
-          fetchedAt,
-          recentExpiresAt: new Date(fetchedAt.getTime() + this.cache.recentTransactionsMs),
-        },
-        data.transactions.map((t) => ({
-          id: t.id,
-          timestamp: leanInstant(t.timestamp),
-          description: t.description ?? null,
-          amount: t.amount,
-          currency: t.currency_code,
-          pending: t.pending,
-          insights:
-            t.insights === null || t.insights === undefined
-              ? null
-              : {
-                  descriptionCleansed: t.insights.description_cleansed ?? null,
-                  category: normalizeCategory(t.insights.category),
-                  categoryCode: t.insights.category,
-                  categoryConfidence: t.insights.category_confidence,
-                  type: t.insights.type,
-                  typeConfidence: t.insights.type_confidence,
-                },
-        })),
+        { accountId: stored.account_id, startDate: gap.start, endDate: gap.end, fetchedAt, recentWindowMs: this.cache.recentTransactionsMs },
+        data.transactions,
       );
       return saved ? null : GONE;
     });
@@ -542,6 +551,13 @@ export class GatewayData {
           reconnectId: answer.reconnectId,
         });
         await setEntityStatus(this.db, gate.entity_id, 'RECONNECT_REQUIRED', answer.reconnectId);
+        await publishEvent(this.db, {
+          topic: 'reconnectRequired',
+          customerId: gate.customer_id,
+          entityId: gate.entity_id,
+          reconnectId: answer.reconnectId,
+          resultsId: answer.resultsId,
+        });
         this.entityById.clear(gate.entity_id);
         return { kind: 'reconnectRequired', entityId: gate.entity_id, reconnectId: answer.reconnectId, resultsId: answer.resultsId };
       case 'consentExpired':
@@ -580,11 +596,6 @@ const BANK_DAY_LEAD_MS = 4 * 60 * 60_000;
 /** The latest calendar day any of Lean's banks is in now. */
 function latestBankDay(now: Date): string {
   return dayOf(new Date(now.getTime() + BANK_DAY_LEAD_MS));
-}
-
-/** Lean's timestamps; one without a zone is read as UTC. */
-function leanInstant(text: string): Date {
-  return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }
 
 /** Before asking Lean: a disconnected entity, a permission not granted, identity of a business account. */

@@ -16,6 +16,12 @@ export interface Database {
   readonly db: Kysely<Tables>;
   /** Resolves when the database answers a query within `timeoutMs`; rejects with the reason otherwise. */
   ping(timeoutMs: number): Promise<void>;
+  /**
+   * Calls `onMessage` with each NOTIFY payload on `channel`. With a Postgres server this holds one
+   * dedicated connection that reconnects and listens again after the server restarts. Resolves
+   * with a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -42,8 +48,74 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
     kind: 'postgres',
     db,
     ping: (timeoutMs) => pingWith(db, timeoutMs),
+    listen: (channel, onMessage) => listenOnServer(config, channel, onMessage, log),
     close: () => db.destroy(),
   };
+}
+
+const LISTEN_RETRY_MAX_MS = 5_000;
+
+async function listenOnServer(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  channel: string,
+  onMessage: (payload: string) => void,
+  log: Logger,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: config.connectTimeoutMs, application_name: 'lean-gateway-listener' });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onMessage(message.payload);
+    });
+    // A lost connection (the server restarted) is replaced; errors after that are the same loss.
+    const lost = () => {
+      if (client !== next || stopped) return;
+      client = undefined;
+      log.warn('event listener lost its database connection; reconnecting');
+      schedule();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    try {
+      await next.connect();
+      await next.query(`listen ${escapeIdentifier(channel)}`);
+    } catch (error) {
+      next.removeAllListeners('end');
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    client = next;
+    if (failures > 0) log.info('event listener listening again');
+    failures = 0;
+  };
+  const schedule = () => {
+    if (stopped) return;
+    const delay = Math.min(LISTEN_RETRY_MAX_MS, 100 * 2 ** failures);
+    failures += 1;
+    retryTimer = setTimeout(() => {
+      connect().catch(() => schedule());
+    }, delay);
+    retryTimer.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => undefined);
+  };
+}
+
+function escapeIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function openPglite(dir: string): Promise<Database> {
@@ -61,6 +133,10 @@ async function openPglite(dir: string): Promise<Database> {
       kind: 'pglite',
       db,
       ping: (timeoutMs) => pingWith(db, timeoutMs),
+      listen: async (channel, onMessage) => {
+        const unlisten = await client.listen(channel, onMessage);
+        return () => unlisten();
+      },
       close: async () => {
         await db.destroy();
         await lock.release();

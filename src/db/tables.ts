@@ -146,6 +146,22 @@ export interface PendingResultsTable {
   completed_at: Date | null;
 }
 
+export type InboxStatus = 'RECEIVED' | 'APPLIED' | 'IGNORED' | 'INVALID' | 'FAILED';
+
+/** A webhook as Lean delivered it (signature checked), and how far applying it got. */
+export interface WebhookInboxTable {
+  id: Generated<number>;
+  event_key: string;
+  type: string | null;
+  body: string;
+  received_at: ColumnType<Date, Date | undefined, never>;
+  status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  processed_at: Date | null;
+}
+
 export interface Tables {
   gateway_instances: GatewayInstancesTable;
   customers: CustomersTable;
@@ -158,4 +174,5 @@ export interface Tables {
   transactions: TransactionsTable;
   transaction_ranges: TransactionRangesTable;
   pending_results: PendingResultsTable;
+  webhook_inbox: WebhookInboxTable;
 }

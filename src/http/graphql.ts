@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, useErrorHandler, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { GatewayData, type DataDependencies } from '../data/gateway-data.js';
+import type { EventHub } from '../events/bus.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -21,6 +23,7 @@ export interface GraphQLHandlerOptions {
   log: Logger;
   data: DataDependencies;
   link: LinkSettings;
+  events: EventHub;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -28,7 +31,7 @@ export const GRAPHQL_PATH = '/graphql';
 /** Longest echo of a client's input in a validation message (a global id may be 100 KB). */
 const MAX_ECHO = 160;
 
-export function createGraphQLHandler({ config, schema, authenticate, log, data, link }: GraphQLHandlerOptions) {
+export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events }: GraphQLHandlerOptions) {
   return createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -50,14 +53,17 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
     },
     logging: yogaLogger(log),
     context: async ({ req, request }) => {
-      const requestLog = req.log;
+      // Over graphql-ws the upgrade request has no pino-http logger or id of its own.
+      const http = req as Partial<Pick<IncomingMessage, 'log' | 'id'>> | undefined;
+      const requestId = typeof http?.id === 'string' ? http.id : randomUUID();
       const principal = await authenticate(request.headers.get('authorization'));
       return {
         principal,
-        log: requestLog,
-        requestId: typeof req.id === 'string' ? req.id : JSON.stringify(req.id),
+        log: http?.log ?? log.child({ transport: 'graphql-ws', requestId }),
+        requestId,
         data: new GatewayData(data, principal),
         link,
+        events,
         warnings: [],
       };
     },

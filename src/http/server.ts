@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
+import { WEBHOOK_PATH } from '../webhooks/receive.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -12,12 +13,14 @@ export interface HttpServerOptions {
   log: Logger;
   database: Database;
   graphql: ReturnType<typeof createGraphQLHandler>;
+  /** `POST /webhooks/lean`. */
+  webhooks: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
   isDraining: () => boolean;
 }
 
-/** Routes: /graphql (yoga), /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, isDraining }: HttpServerOptions): Server {
+/** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
+export function createHttpServer({ log, database, graphql, webhooks, isDraining }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -51,6 +54,13 @@ export function createHttpServer({ log, database, graphql, isDraining }: HttpSer
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === GRAPHQL_PATH) {
       void graphql(req, res, { req, res });
+      return;
+    }
+    if (path === WEBHOOK_PATH) {
+      webhooks(req, res).catch((error: unknown) => {
+        req.log.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'webhook route failed');
+        if (!res.headersSent) sendJson(res, 503, { error: 'not stored; deliver again' });
+      });
       return;
     }
     const route = routes[path];

@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import type { GatewayData } from '../data/gateway-data.js';
+import type { EventHub } from '../events/bus.js';
 import type { Logger } from '../log.js';
 
 /** What `prepareLink` needs to know about the Lean application. */
@@ -17,6 +18,8 @@ export interface GatewayContext {
   readonly requestId: string;
   readonly data: GatewayData;
   readonly link: LinkSettings;
+  /** This instance's subscribers' events. */
+  readonly events: EventHub;
   /** Errors that accompany data rather than replace it (a stale copy served when Lean failed). */
   readonly warnings: GraphQLError[];
 }

@@ -9,6 +9,7 @@ import './consent.js';
 import './account.js';
 import './transaction.js';
 import './link.js';
+import './subscriptions.js';
 
 builder.queryType({ description: 'The entry points for reading data.' });
 builder.mutationType({ description: 'The entry points for changing data: customers, links to banks, refreshes.' });

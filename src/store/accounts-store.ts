@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountsTable, IdentitiesTable, Tables } from '../db/tables.js';
 import type { LeanAccount, LeanIdentity } from '../lean/wire.js';
@@ -82,7 +83,7 @@ export async function accountsByIds(db: Kysely<Tables>, ids: readonly string[]):
  * False (nothing written) when the entity was disconnected meanwhile.
  */
 export async function saveAccounts(db: Kysely<Tables>, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await lockLinkedEntity(trx, entityId))) return false;
     const values = accounts.map((account, position) => ({
       id: account.account_id,
@@ -155,7 +156,7 @@ export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonl
 
 /** False (nothing written) when the account or its entity's link is gone meanwhile. */
 export async function saveBalance(db: Kysely<Tables>, balance: { accountId: string; amount: string; currency: string }, fetchedAt: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await lockLinkedAccount(trx, balance.accountId))) return false;
     await trx
       .insertInto('balances')
@@ -238,7 +239,7 @@ export async function saveIdentity(db: Kysely<Tables>, entityId: string, identit
     fetched_at: fetchedAt,
   };
   const { entity_id: _key, ...update } = values;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await lockLinkedEntity(trx, entityId))) return false;
     await trx
       .insertInto('identities')
@@ -249,10 +250,18 @@ export async function saveIdentity(db: Kysely<Tables>, entityId: string, identit
   });
 }
 
-/** The next read of the account's balance asks Lean again, and so does every range of its transactions. */
-export async function expireAccountData(db: Kysely<Tables>, accountId: string): Promise<void> {
+/**
+ * The next read of the account's balance asks Lean again, and so does every range of its
+ * transactions (with `recentOnly`, only the ranges that were going to expire anyway).
+ */
+export async function expireAccountData(db: Kysely<Tables>, accountId: string, options: { recentOnly?: boolean } = {}): Promise<void> {
   await db.updateTable('balances').set({ fetched_at: new Date(0) }).where('account_id', '=', accountId).execute();
-  await db.updateTable('transaction_ranges').set({ expires_at: new Date(0) }).where('account_id', '=', accountId).execute();
+  await db
+    .updateTable('transaction_ranges')
+    .set({ expires_at: new Date(0) })
+    .where('account_id', '=', accountId)
+    .$if(options.recentOnly === true, (q) => q.where('expires_at', 'is not', null))
+    .execute();
 }
 
 function gateOf(row: EntityGate): EntityGate {

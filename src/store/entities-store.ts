@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BanksTable, ConsentsTable, EntitiesTable, EntityStatus, PermissionSet, Tables } from '../db/tables.js';
 import type { LeanConsent, LeanEntity, LeanPermissions } from '../lean/wire.js';
@@ -104,7 +105,7 @@ export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readon
  * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
  */
 export async function saveCustomerEntities(db: Kysely<Tables>, customerId: string, entities: readonly LeanEntity[], fetchedAt: Date): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const entity of entities) await upsertEntity(trx, entity, fetchedAt);
     const listed = entities.map((entity) => entity.id);
     const gone = await trx
@@ -123,7 +124,7 @@ export async function saveCustomerEntities(db: Kysely<Tables>, customerId: strin
 
 /** One entity as Lean answered it (a refresh), in a transaction. */
 export async function saveEntity(db: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
-  await db.transaction().execute((trx) => upsertEntity(trx, entity, fetchedAt));
+  await inTransaction(db, (trx) => upsertEntity(trx, entity, fetchedAt));
 }
 
 async function upsertEntity(trx: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
@@ -248,4 +249,22 @@ function parseInstant(value: string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** What `entity.created` says of a bank: name, logo and colours, kept for every entity of that bank. */
+export async function upsertBank(
+  db: Kysely<Tables>,
+  bank: { identifier: string; name?: string | null | undefined; logo?: string | null | undefined; main_color?: string | null | undefined; background_color?: string | null | undefined; swift_code?: string | null | undefined },
+): Promise<void> {
+  const values = {
+    identifier: bank.identifier,
+    name: bank.name ?? null,
+    logo: bank.logo ?? null,
+    main_color: bank.main_color ?? null,
+    background_color: bank.background_color ?? null,
+    swift_code: bank.swift_code ?? null,
+    updated_at: new Date(),
+  };
+  const { identifier: _key, ...update } = values;
+  await db.insertInto('banks').values(values).onConflict((oc) => oc.column('identifier').doUpdateSet(update)).execute();
 }

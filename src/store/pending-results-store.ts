@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DataKind, Tables } from '../db/tables.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { DataKind, PendingResultsTable, Tables } from '../db/tables.js';
 
 export interface PendingRequest {
   readonly resultsId: string;
@@ -52,4 +52,19 @@ export async function openPendingRequest(
     .orderBy('requested_at', 'desc')
     .executeTakeFirst();
   return row?.results_id;
+}
+
+export type PendingRow = Selectable<PendingResultsTable>;
+
+export async function pendingRequest(db: Kysely<Tables>, resultsId: string): Promise<PendingRow | undefined> {
+  return db.selectFrom('pending_results').selectAll().where('results_id', '=', resultsId).executeTakeFirst();
+}
+
+export async function pendingRequests(db: Kysely<Tables>, resultsIds: readonly string[]): Promise<PendingRow[]> {
+  if (resultsIds.length === 0) return [];
+  return db.selectFrom('pending_results').selectAll().where('results_id', 'in', resultsIds).execute();
+}
+
+export async function completePendingRequest(db: Kysely<Tables>, resultsId: string, status: 'READY' | 'FAILED'): Promise<void> {
+  await db.updateTable('pending_results').set({ status, completed_at: new Date() }).where('results_id', '=', resultsId).execute();
 }

@@ -1,7 +1,10 @@
+import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
 import { lockLinkedAccount } from './entities-store.js';
 import type { AccountGate } from './gates.js';
+import { normalizeCategory } from '../lean/categories.js';
+import type { LeanTransaction } from '../lean/wire.js';
 
 export type TransactionRow = Selectable<TransactionsTable>;
 export type RangeRow = Pick<Selectable<TransactionRangesTable>, 'start_date' | 'end_date' | 'fetched_at' | 'expires_at'>;
@@ -98,7 +101,7 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
   const until = new Date(new Date(`${range.endDate}T00:00:00Z`).getTime() + 86_400_000);
   // One row per transaction id, even if an answer lists one twice (the last listing wins).
   const unique = [...new Map(transactions.map((t) => [t.id, t])).values()];
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await lockLinkedAccount(trx, range.accountId))) return false;
     const values = unique.map((t) => ({
       account_id: range.accountId,
@@ -234,4 +237,55 @@ function minDay(a: string, b: string): string {
 
 function nextDay(day: string): string {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Lean's answer for an account's days, stored: settled are the days before the day of the fetch and
+ * before the oldest transaction still pending (it may be booked later under a new id); the rest
+ * expires after `recentWindowMs`. False when the account's link is gone meanwhile.
+ */
+export async function saveLeanTransactions(
+  db: Kysely<Tables>,
+  request: { readonly accountId: string; readonly startDate: string; readonly endDate: string; readonly fetchedAt: Date; readonly recentWindowMs: number },
+  transactions: readonly LeanTransaction[],
+): Promise<boolean> {
+  const { fetchedAt } = request;
+  const day = (instant: Date) => instant.toISOString().slice(0, 10);
+  const rows = transactions.map((t) => ({
+    id: t.id,
+    timestamp: leanInstant(t.timestamp),
+    description: t.description ?? null,
+    amount: t.amount,
+    currency: t.currency_code,
+    pending: t.pending,
+    insights:
+      t.insights === null || t.insights === undefined
+        ? null
+        : {
+            descriptionCleansed: t.insights.description_cleansed ?? null,
+            category: normalizeCategory(t.insights.category),
+            categoryCode: t.insights.category,
+            categoryConfidence: t.insights.category_confidence,
+            type: t.insights.type,
+            typeConfidence: t.insights.type_confidence,
+          },
+  }));
+  const oldestUnsettled = [day(fetchedAt), ...rows.filter((t) => t.pending).map((t) => day(t.timestamp))].sort()[0] ?? day(fetchedAt);
+  return saveTransactionRange(
+    db,
+    {
+      accountId: request.accountId,
+      startDate: request.startDate,
+      endDate: request.endDate,
+      settledThrough: new Date(Date.parse(`${oldestUnsettled}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10),
+      fetchedAt,
+      recentExpiresAt: new Date(fetchedAt.getTime() + request.recentWindowMs),
+    },
+    rows,
+  );
+}
+
+/** Lean's timestamps; one without a zone is read as UTC. */
+export function leanInstant(text: string): Date {
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }

@@ -1,0 +1,83 @@
+import { createPubSub } from 'graphql-yoga';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import type { Tables } from '../db/tables.js';
+import type { Logger } from '../log.js';
+
+/** What happened, by ids only: subscribers read the data from the store with fresh loaders. */
+export type GatewayEvent =
+  | { readonly topic: 'entityLinked'; readonly customerId: string; readonly entityId: string }
+  | { readonly topic: 'entityReconnected'; readonly customerId: string; readonly entityId: string }
+  | { readonly topic: 'reconnectRequired'; readonly customerId: string; readonly entityId: string; readonly reconnectId: string; readonly resultsId: string }
+  | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string };
+
+const gatewayEvent = z.discriminatedUnion('topic', [
+  z.object({ topic: z.literal('entityLinked'), customerId: z.string(), entityId: z.string() }),
+  z.object({ topic: z.literal('entityReconnected'), customerId: z.string(), entityId: z.string() }),
+  z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
+  z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
+]);
+
+export const EVENT_CHANNEL = 'lean_gateway_events';
+
+/**
+ * Publishes through Postgres NOTIFY on the connection given: inside a transaction it is delivered
+ * only when the transaction commits, to every gateway instance listening on the database.
+ */
+export async function publishEvent(db: Kysely<Tables>, event: GatewayEvent): Promise<void> {
+  await sql`select pg_notify(${EVENT_CHANNEL}, ${JSON.stringify(event)})`.execute(db);
+}
+
+type Topics = {
+  [K in GatewayEvent['topic']]: [key: string, event: Extract<GatewayEvent, { topic: K }>];
+};
+
+/**
+ * This instance's subscribers, fed by its one listening connection. Each event is delivered under
+ * its customer id, and a results event also under its results id.
+ */
+export class EventHub {
+  private readonly pubsub = createPubSub<Topics>();
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  async listen(database: Database): Promise<void> {
+    this.unlisten = await database.listen(EVENT_CHANNEL, (payload) => this.deliver(payload));
+  }
+
+  subscribe<K extends GatewayEvent['topic']>(topic: K, key: string): AsyncIterable<Extract<GatewayEvent, { topic: K }>> {
+    const pubsub = this.pubsub as unknown as { subscribe(topic: string, key: string): AsyncIterable<unknown> };
+    return pubsub.subscribe(topic, key) as AsyncIterable<Extract<GatewayEvent, { topic: K }>>;
+  }
+
+  deliver(payload: string): void {
+    let event: GatewayEvent;
+    try {
+      event = gatewayEvent.parse(JSON.parse(payload));
+    } catch {
+      this.log.warn('an event on the channel is not one of ours; ignored');
+      return;
+    }
+    switch (event.topic) {
+      case 'entityLinked':
+        this.pubsub.publish('entityLinked', event.customerId, event);
+        break;
+      case 'entityReconnected':
+        this.pubsub.publish('entityReconnected', event.customerId, event);
+        break;
+      case 'reconnectRequired':
+        this.pubsub.publish('reconnectRequired', event.customerId, event);
+        break;
+      case 'resultsReady':
+        this.pubsub.publish('resultsReady', event.customerId, event);
+        this.pubsub.publish('resultsReady', `results:${event.resultsId}`, event);
+        break;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.();
+  }
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../log.js';
+import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
+
+type Yoga = ReturnType<typeof createGraphQLHandler>;
+interface Enveloped {
+  execute(args: ExecutionArgs): OperationResult;
+  subscribe(args: ExecutionArgs): OperationResult;
+}
+/** What yoga's `getEnveloped` hands back, typed for this use. */
+interface EnvelopedOperation extends Enveloped {
+  schema: GraphQLSchema;
+  contextFactory(): Promise<unknown>;
+  parse(source: string): DocumentNode;
+  validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[];
+}
+
+/**
+ * graphql-ws on /graphql, through the same yoga plugins (authentication, access policy, error masking)
+ * as HTTP. The credential comes in `connectionParams` (`{ authorization: "Bearer …" }` or `{ token }`),
+ * since browsers cannot set headers on a WebSocket.
+ */
+export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const authorization = credentialOf(ctx.connectionParams);
+        const request = new Request(`http://localhost${GRAPHQL_PATH}`, { headers: authorization === undefined ? {} : { authorization } });
+        const enveloped = yoga.getEnveloped({ req: ctx.extra.request, request, params }) as EnvelopedOperation;
+        const document = enveloped.parse(params.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return [...errors];
+        const rootValue: Enveloped = { execute: (args) => enveloped.execute(args), subscribe: (args) => enveloped.subscribe(args) };
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue,
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        log.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation failed');
+      },
+    },
+    wss,
+  );
+  return {
+    close: async () => {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function credentialOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const authorization = params?.['authorization'] ?? params?.['Authorization'];
+  if (typeof authorization === 'string') return authorization;
+  const token = params?.['token'];
+  return typeof token === 'string' ? `Bearer ${token}` : undefined;
+}

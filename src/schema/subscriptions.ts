@@ -1,0 +1,180 @@
+import type { GatewayEvent } from '../events/bus.js';
+import type { AccountRow, IdentityRow } from '../store/accounts-store.js';
+import type { EntityRow } from '../store/entities-store.js';
+import type { TransactionRow } from '../store/transactions-store.js';
+import type { Balance } from '../data/gateway-data.js';
+import { builder } from './builder.js';
+import type { GatewayContext } from './context.js';
+import { answeringLeanErrors, badUserInput, notFound } from './errors.js';
+import { Account, BalanceRef, Customer, Entity, Identity, Transaction } from './refs.js';
+
+/** Most transactions a `TransactionsReady` event carries; page on through `account.transactions`. */
+const READY_TRANSACTIONS = 100;
+
+interface ReconnectShape {
+  readonly entity: EntityRow;
+  readonly reconnectId: string;
+  readonly resultsId: string;
+}
+
+type ReadyShape =
+  | { readonly kind: 'accounts'; readonly resultsId: string; readonly entity: EntityRow; readonly accounts: AccountRow[] }
+  | { readonly kind: 'identity'; readonly resultsId: string; readonly entity: EntityRow; readonly identity: IdentityRow | undefined }
+  | { readonly kind: 'balance'; readonly resultsId: string; readonly account: AccountRow; readonly balance: (Balance & { stale: boolean }) | undefined }
+  | {
+      readonly kind: 'transactions';
+      readonly resultsId: string;
+      readonly account: AccountRow;
+      readonly from: string;
+      readonly to: string;
+      readonly transactions: TransactionRow[];
+    };
+
+const ReconnectRequiredEvent = builder.objectRef<ReconnectShape>('ReconnectRequiredEvent').implement({
+  description: 'A data call met RECONNECT_REQUIRED: the user must run `Lean.reconnect({ reconnect_id })`.',
+  fields: (t) => ({
+    entity: t.field({ type: Entity, description: 'The entity that needs reconnecting.', resolve: (event) => event.entity }),
+    reconnectId: t.exposeString('reconnectId', { description: 'Pass to `Lean.reconnect` as `reconnect_id`.' }),
+    resultsId: t.exposeString('resultsId', { description: 'The request that waits for the reconnect; `resultsReady` delivers its data.' }),
+  }),
+});
+
+const AccountsReady = builder.objectRef<Extract<ReadyShape, { kind: 'accounts' }>>('AccountsReady').implement({
+  description: 'The accounts of an entity, which Lean answered PENDING (or after a reconnect) and has now delivered.',
+  isTypeOf: (value) => (value as ReadyShape).kind === 'accounts',
+  fields: (t) => ({
+    resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
+    entity: t.field({ type: Entity, description: 'The entity.', resolve: (ready) => ready.entity }),
+    accounts: t.field({ type: [Account], description: 'Its accounts.', resolve: (ready) => ready.accounts }),
+  }),
+});
+
+const IdentityReady = builder.objectRef<Extract<ReadyShape, { kind: 'identity' }>>('IdentityReady').implement({
+  description: 'The identity of an entity, delivered after a PENDING or RECONNECT_REQUIRED answer.',
+  isTypeOf: (value) => (value as ReadyShape).kind === 'identity',
+  fields: (t) => ({
+    resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
+    entity: t.field({ type: Entity, description: 'The entity.', resolve: (ready) => ready.entity }),
+    identity: t.field({ type: Identity, nullable: true, description: 'The identity.', resolve: (ready) => ready.identity ?? null }),
+  }),
+});
+
+const BalanceReady = builder.objectRef<Extract<ReadyShape, { kind: 'balance' }>>('BalanceReady').implement({
+  description: 'The balance of an account, delivered after a PENDING or RECONNECT_REQUIRED answer.',
+  isTypeOf: (value) => (value as ReadyShape).kind === 'balance',
+  fields: (t) => ({
+    resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
+    account: t.field({ type: Account, description: 'The account.', resolve: (ready) => ready.account }),
+    balance: t.field({ type: BalanceRef, nullable: true, description: 'The balance.', resolve: (ready) => ready.balance ?? null }),
+  }),
+});
+
+const TransactionsReady = builder.objectRef<Extract<ReadyShape, { kind: 'transactions' }>>('TransactionsReady').implement({
+  description: `The transactions of an account in a date range, delivered after a PENDING or RECONNECT_REQUIRED answer: the newest ${READY_TRANSACTIONS}; page on with \`account.transactions(from, to)\`, now served from the gateway.`,
+  isTypeOf: (value) => (value as ReadyShape).kind === 'transactions',
+  fields: (t) => ({
+    resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
+    account: t.field({ type: Account, description: 'The account.', resolve: (ready) => ready.account }),
+    from: t.field({ type: 'Date', description: 'First day of the range asked for.', resolve: (ready) => ready.from }),
+    to: t.field({ type: 'Date', description: 'Last day of the range asked for.', resolve: (ready) => ready.to }),
+    transactions: t.field({ type: [Transaction], description: 'The newest transactions of the range, newest first.', resolve: (ready) => ready.transactions }),
+  }),
+});
+
+const ResultsReady = builder.unionType('ResultsReady', {
+  description: 'Data that Lean answered asynchronously, typed like the field that went pending, carrying its data.',
+  types: [AccountsReady, IdentityReady, BalanceReady, TransactionsReady],
+});
+
+/** The customer, if the caller may see it; the same NOT_FOUND for one that does not exist. */
+async function visibleCustomer(context: GatewayContext, customerId: string): Promise<string> {
+  const customer = await answeringLeanErrors(() => context.data.customer(customerId));
+  if (customer === undefined) throw notFound('customer');
+  return customer.id;
+}
+
+async function readyResult(context: GatewayContext, event: Extract<GatewayEvent, { topic: 'resultsReady' }>): Promise<ReadyShape> {
+  const { data } = context;
+  data.forgetAll();
+  const pending = await data.pendingRequest(event.resultsId);
+  if (pending === undefined) throw notFound('results');
+  const entity = await data.entity(pending.entity_id);
+  if (entity === undefined) throw notFound('entity');
+  if (pending.kind === 'accounts' || pending.kind === 'identity') {
+    if (pending.kind === 'identity') {
+      const identity = await data.identityOf(entity.id);
+      return { kind: 'identity', resultsId: pending.results_id, entity, identity: identity?.kind === 'ok' ? identity.value : undefined };
+    }
+    const accounts = await data.accountsOf(entity.id);
+    return { kind: 'accounts', resultsId: pending.results_id, entity, accounts: accounts.kind === 'ok' ? accounts.value : [] };
+  }
+  const account = pending.account_id === null ? undefined : await data.account(pending.account_id);
+  if (account === undefined) throw notFound('account');
+  if (pending.kind === 'balance') {
+    const balance = await data.balanceOf(account.id);
+    return { kind: 'balance', resultsId: pending.results_id, account, balance: balance?.kind === 'ok' ? { ...balance.value, stale: balance.stale } : undefined };
+  }
+  const from = pending.start_date ?? '';
+  const to = pending.end_date ?? '';
+  return { kind: 'transactions', resultsId: pending.results_id, account, from, to, transactions: await data.storedTransactions(account.id, from, to, READY_TRANSACTIONS) };
+}
+
+builder.subscriptionType({ description: 'Live events, over graphql-ws (WebSocket on /graphql, token in `connectionParams`) or SSE.' });
+
+builder.subscriptionFields((t) => ({
+  entityLinked: t.field({
+    type: Entity,
+    description: 'Each bank the customer links (after `Lean.connect` succeeds and Lean sends `entity.created`).',
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
+    subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityLinked', await visibleCustomer(context, customerId.id)),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAll();
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      return entity;
+    },
+  }),
+  entityReconnected: t.field({
+    type: Entity,
+    description: 'Each entity of the customer that the user reconnected (`Lean.reconnect` succeeded; Lean sent `entity.reconnected`).',
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
+    subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityReconnected', await visibleCustomer(context, customerId.id)),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAll();
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      return entity;
+    },
+  }),
+  reconnectRequired: t.field({
+    type: ReconnectRequiredEvent,
+    description: 'Each time a data call for the customer meets RECONNECT_REQUIRED: run `Lean.reconnect` with `reconnectId`.',
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
+    subscribe: async (_root, { customerId }, context) => context.events.subscribe('reconnectRequired', await visibleCustomer(context, customerId.id)),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAll();
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      return { entity, reconnectId: event.reconnectId, resultsId: event.resultsId };
+    },
+  }),
+  resultsReady: t.field({
+    type: ResultsReady,
+    description:
+      'Data Lean answered asynchronously (`results.ready`), typed like the field that went pending and carrying its data: for one `resultsId`, or for every request of a customer. Give exactly one of the two.',
+    args: {
+      resultsId: t.arg.string({ description: 'The `resultsId` of a `ResultsPending` or `ReconnectRequired` answer.' }),
+      customerId: t.arg.globalID({ for: Customer, description: 'The global id of the customer.' }),
+    },
+    subscribe: async (_root, { resultsId, customerId }, context) => {
+      if ((resultsId ?? undefined) === undefined === ((customerId ?? undefined) === undefined)) {
+        throw badUserInput('Give exactly one of resultsId and customerId', { argument: 'resultsId/customerId' });
+      }
+      if (customerId !== null && customerId !== undefined) return context.events.subscribe('resultsReady', await visibleCustomer(context, customerId.id));
+      const pending = await context.data.pendingRequest(resultsId ?? '');
+      if (pending === undefined) throw notFound('results');
+      return context.events.subscribe('resultsReady', `results:${pending.results_id}`);
+    },
+    resolve: (event, _args, context) => readyResult(context, event),
+  }),
+}));

@@ -1,0 +1,91 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Tables, WebhookInboxTable } from '../db/tables.js';
+
+export type InboxRow = Selectable<WebhookInboxTable>;
+
+export interface ReceivedWebhook {
+  readonly eventKey: string;
+  readonly type: string | null;
+  readonly body: string;
+  /** Set when the body is not a webhook we can read: it is kept, acknowledged and never applied. */
+  readonly invalidReason?: string | undefined;
+}
+
+/** Stores a delivery; a second delivery of the same event changes nothing. */
+export async function insertWebhook(db: Kysely<Tables>, webhook: ReceivedWebhook): Promise<'stored' | 'duplicate'> {
+  const inserted = await db
+    .insertInto('webhook_inbox')
+    .values({
+      event_key: webhook.eventKey,
+      type: webhook.type,
+      body: webhook.body,
+      ...(webhook.invalidReason !== undefined && { status: 'INVALID', last_error: webhook.invalidReason, processed_at: new Date() }),
+    })
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted === undefined ? 'duplicate' : 'stored';
+}
+
+/**
+ * Claims the oldest row that is due: it becomes invisible to other processors for `leaseMs` (a
+ * crashed processor's rows come back after that) and its attempt is counted.
+ */
+export async function claimDueWebhook(db: Kysely<Tables>, leaseMs: number): Promise<InboxRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('webhook_inbox')
+      .select('id')
+      .where('status', '=', 'RECEIVED')
+      .where('next_attempt_at', '<=', sql<Date>`now()`)
+      .orderBy('id')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (due === undefined) return undefined;
+    return trx
+      .updateTable('webhook_inbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` }))
+      .where('id', '=', due.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export async function markWebhookDone(db: Kysely<Tables>, id: number, status: 'APPLIED' | 'IGNORED', note?: string): Promise<void> {
+  await db
+    .updateTable('webhook_inbox')
+    .set({ status, processed_at: new Date(), last_error: note ?? null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Tries again after `delayMs`, or gives up (FAILED, kept for replay). */
+export async function markWebhookAttemptFailed(db: Kysely<Tables>, id: number, reason: string, retryInMs: number | undefined): Promise<void> {
+  await db
+    .updateTable('webhook_inbox')
+    .set(
+      retryInMs === undefined
+        ? { status: 'FAILED', last_error: reason, processed_at: new Date() }
+        : { last_error: reason, next_attempt_at: new Date(Date.now() + retryInMs) },
+    )
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Every FAILED row is due again, attempts reset; answers how many. */
+export async function replayFailedWebhooks(db: Kysely<Tables>): Promise<number> {
+  const rows = await db
+    .updateTable('webhook_inbox')
+    .set({ status: 'RECEIVED', attempts: 0, next_attempt_at: new Date(), processed_at: null })
+    .where('status', '=', 'FAILED')
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+export async function webhookCounts(db: Kysely<Tables>): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('webhook_inbox').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}

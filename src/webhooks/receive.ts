@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../db/tables.js';
+import { webhookEnvelope } from '../lean/wire.js';
+import type { Logger } from '../log.js';
+import { insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
+import { verifyLeanSignature } from './signature.js';
+
+export const WEBHOOK_PATH = '/webhooks/lean';
+/** Lean's webhooks are a few kilobytes; anything past this is refused before it is read. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export interface WebhookReceiverOptions {
+  readonly db: Kysely<Tables>;
+  /** undefined: signatures are not checked (development only; start-up warns). */
+  readonly secret: string | undefined;
+  readonly log: Logger;
+  /** Called after a new row is stored, so that the processor applies it now. */
+  readonly onStored: () => void;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * `POST /webhooks/lean`: checks the signature over the raw bytes, stores the delivery in the inbox and
+ * answers 200 — nothing slower than that one insert happens first. A duplicate is answered 200 and
+ * not stored again; a signed body that is not a webhook we can read is stored as INVALID and
+ * answered 200 (Lean would otherwise redeliver it for hours); a failed insert is answered 503 so
+ * that Lean redelivers.
+ */
+export function createWebhookReceiver({ db, secret, log, onStored }: WebhookReceiverOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return answer(res, 405, { error: 'method not allowed' });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_WEBHOOK_BYTES) return refuseLarge(req, res);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_WEBHOOK_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return refuseLarge(req, res);
+      throw error;
+    }
+    if (secret !== undefined && !verifyLeanSignature(raw, headerOf(req, 'lean-signature'), secret)) {
+      req.log.warn({ bytes: raw.length, signed: req.headers['lean-signature'] !== undefined }, 'webhook refused: signature does not verify');
+      return answer(res, 401, { error: 'invalid signature' });
+    }
+    const webhook = readWebhook(raw);
+    let outcome: 'stored' | 'duplicate';
+    try {
+      outcome = await insertWebhook(db, webhook);
+    } catch (error) {
+      log.error({ err: { message: error instanceof Error ? error.message : 'unknown', code: (error as { code?: unknown }).code } }, 'webhook not stored: database failed');
+      return answer(res, 503, { error: 'not stored; deliver again' });
+    }
+    req.log.info({ eventKey: webhook.eventKey, type: webhook.type, outcome, invalid: webhook.invalidReason }, 'webhook received');
+    answer(res, 200, { received: true, duplicate: outcome === 'duplicate' });
+    if (outcome === 'stored' && webhook.invalidReason === undefined) onStored();
+  };
+}
+
+function readWebhook(raw: Buffer): ReceivedWebhook {
+  const body = raw.toString('utf8');
+  const hashKey = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { eventKey: hashKey, type: null, body, invalidReason: 'the body is not JSON' };
+  }
+  const envelope = webhookEnvelope.safeParse(parsed);
+  if (!envelope.success) {
+    const problem = envelope.error.issues[0];
+    return { eventKey: hashKey, type: null, body, invalidReason: `not a Lean webhook envelope (${problem?.path.join('.') || '(root)'}: ${problem?.code ?? 'invalid'})` };
+  }
+  const eventId = envelope.data.event_id;
+  return { eventKey: typeof eventId === 'string' && eventId.trim() !== '' ? eventId.slice(0, 200) : hashKey, type: envelope.data.type.slice(0, 200), body };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function refuseLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  answer(res, 413, { error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` });
+  req.resume();
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
