@@ -68,7 +68,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
   const events = new EventHub(log.child({ component: 'events' }));
   const dataDependencies = { db: database.db, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) };
-  const processor = new WebhookProcessor({ db: database.db, lean: upstream.lean, cache: config.cache, log: log.child({ component: 'webhooks' }) });
+  const processor = new WebhookProcessor({ db: database.db, lean: upstream.lean, cache: config.cache, leaseMs: config.webhookLeaseMs, log: log.child({ component: 'webhooks' }) });
   try {
     await events.listen(database);
   } catch (error) {

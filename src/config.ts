@@ -13,6 +13,8 @@ export interface Config {
   readonly lean: LeanConfig;
   readonly sandbox: SandboxConfig;
   readonly cache: CacheConfig;
+  /** How long a claimed webhook stays invisible to other processors; a crashed instance's rows return after it. */
+  readonly webhookLeaseMs: number;
 }
 
 /** How long each kind of Lean data is served from Postgres before it is fetched again, in milliseconds. */
@@ -221,6 +223,11 @@ const variables = {
     expects: 'seconds transactions of a range reaching today are served from the cache',
     echo: true,
   },
+  GATEWAY_WEBHOOK_LEASE_SECONDS: {
+    schema: integer(1, 3_600),
+    expects: 'seconds a webhook being applied stays claimed by one instance (1 to 3600)',
+    echo: true,
+  },
   LEAN_SANDBOX_PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
   LEAN_SANDBOX_HOST: { schema: z.string().min(1), expects: 'a host name or IP address for the emulator to listen on', echo: true },
   LEAN_SANDBOX_SEED: { schema: z.string().min(1).max(200), expects: 'any text (at most 200 characters) that determines the generated data', echo: true },
@@ -284,6 +291,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
       recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
     },
+    webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
   };
 }
 

@@ -34,7 +34,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
         const authorization = credentialOf(ctx.connectionParams);
         const request = new Request(`http://localhost${GRAPHQL_PATH}`, { headers: authorization === undefined ? {} : { authorization } });
         const enveloped = yoga.getEnveloped({ req: ctx.extra.request, request, params }) as EnvelopedOperation;
-        const document = enveloped.parse(params.query);
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (error) {
+          if (error instanceof Error && 'locations' in error) return [error as GraphQLError];
+          throw error;
+        }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return [...errors];
         const rootValue: Enveloped = { execute: (args) => enveloped.execute(args), subscribe: (args) => enveloped.subscribe(args) };
@@ -53,11 +59,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
     },
     wss,
   );
+  let closing: Promise<void> | undefined;
   return {
-    close: async () => {
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await disposable.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })()),
   };
 }
 

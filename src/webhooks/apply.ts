@@ -197,12 +197,12 @@ async function storeResults(trx: Kysely<Tables>, cache: CacheConfig, pending: Pe
   }
 }
 
-/** A Lean lookup where "not found" is an answer, not a failure. */
+/** A Lean lookup where "not found" (or an id Lean cannot even read) is an answer, not a failure. */
 async function lookUp<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof LeanApiError && error.httpStatus === 404) return undefined;
+    if (error instanceof LeanApiError && (error.httpStatus === 404 || error.leanStatus === 'INVALID_PARAMETERS')) return undefined;
     throw error;
   }
 }
