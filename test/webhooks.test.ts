@@ -1,28 +1,14 @@
-import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './kit/database.js';
+import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
 import { createCustomer, dataAt, globalId, linkBank, sandboxControl, utcDay } from './kit/flows.js';
-import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { projectRoot, startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL } from './kit/graphql.js';
 import { eventually } from './kit/sandbox.js';
 import { subscribe } from './kit/subscriptions.js';
+import { postWebhook, sign, TEST_WEBHOOK_SECRET } from './kit/webhooks.js';
 
-const SECRET = 'webhook-secret-for-these-tests-0123456789';
-
-export function sign(body: string, secret = SECRET, encoding: 'hex' | 'base64' = 'hex'): string {
-  return `sha512=${createHmac('sha512', secret).update(body).digest(encoding)}`;
-}
-
-export async function postWebhook(baseUrl: string, body: string, signature: string | null = sign(body)): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${baseUrl}/webhooks/lean`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature !== null && { 'lean-signature': signature }) },
-    body,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
+const SECRET = TEST_WEBHOOK_SECRET;
 
 const inboxRows = (gateway: TestGateway) =>
   gateway.database.db.selectFrom('webhook_inbox').select(['id', 'event_key', 'type', 'status', 'last_error']).orderBy('id').execute();
@@ -82,6 +68,53 @@ describe('POST /webhooks/lean', () => {
     expect((await postWebhook(gateway.url, JSON.stringify({ hello: 'world' }))).status).toBe(200);
     const invalid = (await inboxRows(gateway)).filter((row) => row.status === 'INVALID');
     expect(invalid.map((row) => row.last_error)).toEqual(['the body is not JSON', expect.stringContaining('not a Lean webhook envelope') as unknown]);
+  });
+});
+
+describe('replaying failed webhooks', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('webhooks_replay');
+    gateway = await startTestGateway({ ...database.env, LEAN_WEBHOOK_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  const failOne = async (eventId: string) => {
+    const body = JSON.stringify({ type: 'bank.availability.updated', payload: { identifier: 'LEANMB1' }, message: 'm', timestamp: '2026-01-01T00:00:00Z', event_id: eventId });
+    expect((await postWebhook(gateway.url, body)).status).toBe(200);
+    await settled(gateway);
+    // As if every retry had failed.
+    await gateway.database.db.updateTable('webhook_inbox').set({ status: 'FAILED', last_error: 'gave up' }).where('event_key', '=', eventId).execute();
+  };
+  const statusOf = async (eventId: string) =>
+    (await gateway.database.db.selectFrom('webhook_inbox').select('status').where('event_key', '=', eventId).executeTakeFirstOrThrow()).status;
+
+  it('replayFailedWebhooks (services only) applies FAILED rows again', async () => {
+    await failOne('evt-replay-1');
+    const answer = await postGraphQL(gateway.url, 'mutation { replayFailedWebhooks }');
+    expect(answer.body).toEqual({ data: { replayFailedWebhooks: 1 } });
+    await settled(gateway);
+    expect(await statusOf('evt-replay-1')).toBe('IGNORED');
+    const listed = await postGraphQL(gateway.url, '{ webhookDeliveries(first: 5) { eventKey status attempts } }');
+    expect(listed.body.data?.['webhookDeliveries']).toEqual(expect.arrayContaining([{ eventKey: 'evt-replay-1', status: 'IGNORED', attempts: 1 }]));
+  });
+
+  it.skipIf(!usingPostgres)('npm run webhooks:replay does the same from the command line', async () => {
+    await failOne('evt-replay-2');
+    const { execFile } = await import('node:child_process');
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/webhooks/replay-cli.ts'], { cwd: projectRoot, env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } }, (error, stdout) =>
+        error === null ? resolve(stdout) : reject(error),
+      );
+    });
+    expect(output).toContain('1 failed webhook(s) queued again');
+    await settled(gateway);
+    expect(await statusOf('evt-replay-2')).toBe('IGNORED');
   });
 });
 

@@ -2,7 +2,8 @@ import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { CacheConfig } from '../config.js';
-import type { DataKind, Tables } from '../db/tables.js';
+import type { DataKind, InboxStatus, Tables } from '../db/tables.js';
+import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
 import type { LeanClient, LeanResult } from '../lean/client.js';
 import { LeanApiError, LeanFailedError } from '../lean/errors.js';
 import type { Logger } from '../log.js';
@@ -304,6 +305,15 @@ export class GatewayData {
       { accountId, startDate, endDate, categories: undefined, direction: undefined },
       { after: undefined, before: undefined, limit, inverted: false },
     );
+  }
+
+  /** The newest received webhooks (services only; the caller checks). */
+  webhookDeliveries(status: InboxStatus | undefined, limit: number): Promise<Omit<InboxRow, 'body'>[]> {
+    return recentWebhooks(this.db, status, limit);
+  }
+
+  replayFailedWebhooks(): Promise<number> {
+    return replayFailedWebhooks(this.db);
   }
 
   // --- who may see what -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import './account.js';
 import './transaction.js';
 import './link.js';
 import './subscriptions.js';
+import './webhooks.js';
 
 builder.queryType({ description: 'The entry points for reading data.' });
 builder.mutationType({ description: 'The entry points for changing data: customers, links to banks, refreshes.' });

@@ -89,3 +89,13 @@ export async function webhookCounts(db: Kysely<Tables>): Promise<Record<string, 
   const rows = await db.selectFrom('webhook_inbox').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
 }
+
+export async function recentWebhooks(db: Kysely<Tables>, status: InboxRow['status'] | undefined, limit: number): Promise<Omit<InboxRow, 'body'>[]> {
+  return db
+    .selectFrom('webhook_inbox')
+    .select(['id', 'event_key', 'type', 'received_at', 'status', 'attempts', 'next_attempt_at', 'last_error', 'processed_at'])
+    .$if(status !== undefined, (q) => q.where('status', '=', status ?? 'RECEIVED'))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
