@@ -107,10 +107,10 @@ describe('replaying failed webhooks', () => {
   it.skipIf(!usingPostgres)('npm run webhooks:replay does the same from the command line', async () => {
     await failOne('evt-replay-2');
     const { execFile } = await import('node:child_process');
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', 'src/webhooks/replay-cli.ts'], { cwd: projectRoot, env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } }, (error, stdout) =>
-        error === null ? resolve(stdout) : reject(error),
-      );
+    const { promisify } = await import('node:util');
+    const { stdout: output } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/webhooks/replay-cli.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' },
     });
     expect(output).toContain('1 failed webhook(s) queued again');
     await settled(gateway);
