@@ -245,6 +245,32 @@ describe('subscriptions fed by webhooks', () => {
     }
   });
 
+  it.skipIf(!usingPostgres)('the listening connection comes back after the server drops it, and events flow again', async () => {
+    const { sql } = await import('kysely');
+    const terminated = await sql<{ terminated: boolean }>`
+      select pg_terminate_backend(pid) as terminated
+      from (select pid from pg_stat_activity where application_name = 'lean-gateway-listener' and datname = current_database()) as listener
+    `.execute(gateway.database.db);
+    expect(terminated.rows.length).toBe(1);
+    const customer = await createCustomer(gateway, 'after-restart-user');
+    const subscription = subscribe<{ entityLinked: { id: string } }>(gateway.url, 'subscription ($c: ID!) { entityLinked(customerId: $c) { id } }', {
+      variables: { c: customer.id },
+    });
+    try {
+      await subscription.ready;
+      await eventually(async () => {
+        const listening = await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = 'lean-gateway-listener' and datname = current_database()`.execute(
+          gateway.database.db,
+        );
+        return listening.rows.length === 1;
+      });
+      const linked = await linkBank(gateway, customer.leanCustomerId, 'LEANMB1');
+      expect((await subscription.next(1, 10_000)).entityLinked.id).toBe(globalId('Entity', linked.id));
+    } finally {
+      await subscription.close();
+    }
+  });
+
   it('an end user may subscribe only to their own customer; another customer reads as not found', async () => {
     const customer = await createCustomer(gateway, 'someone-else');
     const subscription = subscribe(gateway.url, 'subscription ($c: ID!) { entityLinked(customerId: $c) { id } }', {
