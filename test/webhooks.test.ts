@@ -63,11 +63,16 @@ describe('POST /webhooks/lean', () => {
     expect(rows).toEqual([expect.objectContaining({ type: 'payment.created', status: 'IGNORED' }) as unknown]);
   });
 
-  it('keeps a signed body that is not JSON, or not an envelope, as INVALID with its reason, answering 200', async () => {
+  it('keeps a signed body that is not JSON, not an envelope, or not storable text, as INVALID with its reason, answering 200', async () => {
     expect((await postWebhook(gateway.url, 'this is not json')).status).toBe(200);
     expect((await postWebhook(gateway.url, JSON.stringify({ hello: 'world' }))).status).toBe(200);
+    expect((await postWebhook(gateway.url, '{"type":"x\u0000","payload":{}}')).status).toBe(200);
     const invalid = (await inboxRows(gateway)).filter((row) => row.status === 'INVALID');
-    expect(invalid.map((row) => row.last_error)).toEqual(['the body is not JSON', expect.stringContaining('not a Lean webhook envelope') as unknown]);
+    expect(invalid.map((row) => row.last_error)).toEqual([
+      'the body is not JSON',
+      expect.stringContaining('not a Lean webhook envelope') as unknown,
+      'the body contains NUL bytes',
+    ]);
   });
 });
 
@@ -195,6 +200,17 @@ describe('subscriptions fed by webhooks', () => {
       expect(event.resultsReady.__typename).toBe('TransactionsReady');
       expect(event.resultsReady.resultsId).toBe(pending.resultsId);
       expect(event.resultsReady.transactions.length).toBeGreaterThan(0);
+      // Subscribing by resultsId after the results arrived still delivers them, at once.
+      const late = subscribe<{ resultsReady: { __typename: string; resultsId: string } }>(
+        gateway.url,
+        'subscription ($r: String!) { resultsReady(resultsId: $r) { __typename ... on TransactionsReady { resultsId } } }',
+        { variables: { r: pending.resultsId } },
+      );
+      try {
+        expect((await late.next(1, 5_000)).resultsReady).toEqual({ __typename: 'TransactionsReady', resultsId: pending.resultsId });
+      } finally {
+        await late.close();
+      }
       // The same query now reads the stored answer.
       const again = await postGraphQL(gateway.url, 'query ($a: ID!, $f: Date!) { node(id: $a) { ... on Account { transactions(from: $f, first: 100) { __typename ... on TransactionConnection { edges { node { amount } } } } } } }', {
         variables: { a: accountId, f: utcDay(-30) },
@@ -328,6 +344,8 @@ describe('the webhooks of the seed docs and of Lean’s Postman samples', () => 
         .map((body, index) => ({ body, order: (index * 7919) % 23 }))
         .sort((a, b) => a.order - b.order)
         .map(({ body }) => body);
+      const published: string[] = [];
+      const stopListening = await second.database.listen('lean_gateway_events', (payload) => published.push(payload));
       const answers = [];
       for (const body of shuffled) answers.push(await postWebhook(second.url, body));
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
@@ -340,6 +358,12 @@ describe('the webhooks of the seed docs and of Lean’s Postman samples', () => 
       expect(ordered.inbox).toHaveLength(bodies.length);
       expect(ordered.entities.map((entity) => entity.bank_identifier).sort()).toEqual(['LEA1_SAMAOB_SAU', 'LEAN_OF_RETAIL_UAE'].sort());
       expect(ordered.inbox.filter((row) => row.type === 'entity.created').map((row) => row.status)).toEqual(['APPLIED', 'APPLIED', 'IGNORED']);
+      // Each event published once, though every body arrived twice.
+      await stopListening();
+      const events = published.map((payload) => JSON.parse(payload) as { topic: string; entityId?: string });
+      expect(events.map((event) => `${event.topic}:${event.entityId ?? ''}`).sort()).toEqual(
+        ordered.entities.map((entity) => `entityLinked:${entity.id}`).sort(),
+      );
     } finally {
       await first.stop();
       await second.stop();

@@ -44,12 +44,20 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return [...errors];
         const rootValue: Enveloped = { execute: (args) => enveloped.execute(args), subscribe: (args) => enveloped.subscribe(args) };
+        let contextValue: unknown;
+        try {
+          contextValue = await enveloped.contextFactory();
+        } catch (error) {
+          // A refused credential fails this operation with its typed error, not the whole socket.
+          if (error instanceof Error && 'extensions' in error) return [error as GraphQLError];
+          throw error;
+        }
         return {
           schema: enveloped.schema,
           document,
           operationName: params.operationName,
           variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
+          contextValue,
           rootValue,
         };
       },
@@ -63,7 +71,12 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
   return {
     close: () =>
       (closing ??= (async () => {
+        // Clients get close code 1001; one that does not answer within a second is cut off.
+        const cutOff = setTimeout(() => {
+          for (const client of wss.clients) client.terminate();
+        }, 1_000);
         await disposable.dispose();
+        clearTimeout(cutOff);
         await new Promise<void>((resolve) => wss.close(() => resolve()));
       })()),
   };

@@ -173,8 +173,17 @@ builder.subscriptionFields((t) => ({
       if (customerId !== null && customerId !== undefined) return context.events.subscribe('resultsReady', await visibleCustomer(context, customerId.id));
       const pending = await context.data.pendingRequest(resultsId ?? '');
       if (pending === undefined) throw notFound('results');
-      return context.events.subscribe('resultsReady', `results:${pending.results_id}`);
+      const live = context.events.subscribe('resultsReady', `results:${pending.results_id}`);
+      // Completed between the query that went pending and this subscription: deliver it at once.
+      const again = await context.data.pendingRequest(pending.results_id);
+      return again?.status === 'READY' ? alreadyReady({ topic: 'resultsReady' as const, customerId: again.customer_id, resultsId: again.results_id }, live) : live;
     },
     resolve: (event, _args, context) => readyResult(context, event),
   }),
 }));
+
+/** The event of a request that completed before the subscription began, then the live ones. */
+async function* alreadyReady<E>(first: E, live: AsyncIterable<E>): AsyncGenerator<E> {
+  yield first;
+  yield* live;
+}

@@ -185,15 +185,16 @@ function consentValues(entityId: string, consent: LeanConsent, position: number)
   };
 }
 
-/** Marks the entity's status; a reconnect id is kept only while reconnection is required. */
-export async function setEntityStatus(db: Kysely<Tables>, entityId: string, status: EntityStatus, reconnectId: string | null = null): Promise<void> {
-  await db
+/** Marks the entity's status (a reconnect id is kept only while reconnection is required); true when it changed. */
+export async function setEntityStatus(db: Kysely<Tables>, entityId: string, status: EntityStatus, reconnectId: string | null = null): Promise<boolean> {
+  const updated = await db
     .updateTable('entities')
     .set({ status, reconnect_id: reconnectId, status_changed_at: new Date() })
     .where('id', '=', entityId)
     .where('status', '<>', 'DISCONNECTED')
     .where((eb) => eb.or([eb('status', '<>', status), eb('reconnect_id', 'is distinct from', reconnectId)]))
-    .execute();
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }
 
 /**

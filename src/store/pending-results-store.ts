@@ -65,6 +65,13 @@ export async function pendingRequests(db: Kysely<Tables>, resultsIds: readonly s
   return db.selectFrom('pending_results').selectAll().where('results_id', 'in', resultsIds).execute();
 }
 
-export async function completePendingRequest(db: Kysely<Tables>, resultsId: string, status: 'READY' | 'FAILED'): Promise<void> {
-  await db.updateTable('pending_results').set({ status, completed_at: new Date() }).where('results_id', '=', resultsId).execute();
+/** Completes the request; false when it was completed already (by another delivery). */
+export async function completePendingRequest(db: Kysely<Tables>, resultsId: string, status: 'READY' | 'FAILED'): Promise<boolean> {
+  const updated = await db
+    .updateTable('pending_results')
+    .set({ status, completed_at: new Date() })
+    .where('results_id', '=', resultsId)
+    .where('status', 'in', ['PENDING', 'RECONNECT_REQUIRED'])
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }

@@ -53,24 +53,33 @@ export async function claimDueWebhook(db: Kysely<Tables>, leaseMs: number): Prom
   });
 }
 
-export async function markWebhookDone(db: Kysely<Tables>, id: number, status: 'APPLIED' | 'IGNORED', note?: string): Promise<void> {
-  await db
+/**
+ * Marks the claimed attempt done; false when the claim was lost meanwhile (the lease ran out and
+ * another processor took the row over), in which case the caller must roll back.
+ */
+export async function markWebhookDone(db: Kysely<Tables>, claim: Pick<InboxRow, 'id' | 'attempts'>, status: 'APPLIED' | 'IGNORED', note?: string): Promise<boolean> {
+  const updated = await db
     .updateTable('webhook_inbox')
     .set({ status, processed_at: new Date(), last_error: note ?? null })
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', claim.id)
+    .where('status', '=', 'RECEIVED')
+    .where('attempts', '=', claim.attempts)
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }
 
-/** Tries again after `delayMs`, or gives up (FAILED, kept for replay). */
-export async function markWebhookAttemptFailed(db: Kysely<Tables>, id: number, reason: string, retryInMs: number | undefined): Promise<void> {
+/** Tries again after `retryInMs`, or gives up (FAILED, kept for replay); nothing if the claim was lost. */
+export async function markWebhookAttemptFailed(db: Kysely<Tables>, claim: Pick<InboxRow, 'id' | 'attempts'>, reason: string, retryInMs: number | undefined): Promise<void> {
   await db
     .updateTable('webhook_inbox')
     .set(
       retryInMs === undefined
         ? { status: 'FAILED', last_error: reason, processed_at: new Date() }
-        : { last_error: reason, next_attempt_at: new Date(Date.now() + retryInMs) },
+        : { last_error: reason, next_attempt_at: sql<Date>`now() + ${`${retryInMs} milliseconds`}::interval` },
     )
-    .where('id', '=', id)
+    .where('id', '=', claim.id)
+    .where('status', '=', 'RECEIVED')
+    .where('attempts', '=', claim.attempts)
     .execute();
 }
 
@@ -78,7 +87,7 @@ export async function markWebhookAttemptFailed(db: Kysely<Tables>, id: number, r
 export async function replayFailedWebhooks(db: Kysely<Tables>): Promise<number> {
   const rows = await db
     .updateTable('webhook_inbox')
-    .set({ status: 'RECEIVED', attempts: 0, next_attempt_at: new Date(), processed_at: null })
+    .set({ status: 'RECEIVED', attempts: 0, next_attempt_at: sql<Date>`now()`, processed_at: null })
     .where('status', '=', 'FAILED')
     .returning('id')
     .execute();

@@ -19,6 +19,14 @@ export interface ApplyDependencies {
   readonly cache: CacheConfig;
 }
 
+/** The lease ran out and another processor took the row over: this attempt is rolled back. */
+export class ClaimLost extends Error {
+  constructor() {
+    super('the claim on this webhook was lost');
+    this.name = 'ClaimLost';
+  }
+}
+
 /** Not applied yet, but worth trying again later (Lean has not finished, or a call failed). */
 export class RetryLater extends Error {
   constructor(
@@ -69,8 +77,9 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
   const { db } = deps;
   const done = async (status: 'APPLIED' | 'IGNORED', note?: string, work?: (trx: Kysely<Tables>) => Promise<void>) => {
     await db.transaction().execute(async (trx) => {
+      // Claim first: a processor that lost its lease must not write (or publish) anything.
+      if (!(await markWebhookDone(trx, row, status, note))) throw new ClaimLost();
       await work?.(trx);
-      await markWebhookDone(trx, row.id, status, note);
     });
     return status;
   };
@@ -85,8 +94,14 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
       if (payload === undefined) return done('IGNORED', 'payload is not an entity.created payload');
       const appUserId = payload.app_user_id ?? (await lookUp(() => deps.lean.getCustomer(payload.customer_id)))?.app_user_id;
       if (appUserId === undefined) return done('IGNORED', 'the customer is unknown to Lean');
-      // Lean's entity carries the consents; where Lean does not know it (any more), the webhook's own fields stand.
-      const entity = (await lookUp(() => deps.lean.getEntity(payload.customer_id, payload.id))) ?? entityFromPayload(payload);
+      // Lean's entity carries the consents; where Lean does not know it, the webhook's own fields stand —
+      // unless the entity was unlinked here since (a late or replayed entity.created must not revive it).
+      const known = await lookUp(() => deps.lean.getEntity(payload.customer_id, payload.id));
+      if (known === undefined) {
+        const stored = await db.selectFrom('entities').select('status').where('id', '=', payload.id).executeTakeFirst();
+        if (stored?.status === 'DISCONNECTED') return done('IGNORED', 'the entity was disconnected since');
+      }
+      const entity = known ?? entityFromPayload(payload);
       if (entity === undefined) return done('IGNORED', 'the entity is unknown to Lean and the webhook names no bank');
       return done('APPLIED', undefined, async (trx) => {
         await adoptCustomer(trx, { id: payload.customer_id, appUserId });
@@ -101,8 +116,9 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
       const entity = await db.selectFrom('entities').select(['customer_id', 'status']).where('id', '=', payload.id).executeTakeFirst();
       if (entity === undefined) return done('IGNORED', 'no such entity here');
       return done('APPLIED', undefined, async (trx) => {
-        await setEntityStatus(trx, payload.id, 'ACTIVE');
-        await publishEvent(trx, { topic: 'entityReconnected', customerId: entity.customer_id, entityId: payload.id });
+        if (await setEntityStatus(trx, payload.id, 'ACTIVE')) {
+          await publishEvent(trx, { topic: 'entityReconnected', customerId: entity.customer_id, entityId: payload.id });
+        }
       });
     }
     case 'results.ready': {
@@ -165,35 +181,34 @@ async function completeResults(
   const fetchedAt = new Date();
   const data: unknown = answer.data;
   return done('APPLIED', undefined, async (trx) => {
-    await storeResults(trx, deps.cache, pending, data, fetchedAt);
-    await completePendingRequest(trx, pending.results_id, 'READY');
-    await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
+    const stored = await storeResults(trx, deps.cache, pending, data, fetchedAt);
+    // Published once: only by the transaction that completes the request, and only if the data was kept.
+    if ((await completePendingRequest(trx, pending.results_id, stored ? 'READY' : 'FAILED')) && stored) {
+      await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
+    }
   });
 }
 
-/** Stores an asynchronous answer as if the call that went pending had answered it. */
-async function storeResults(trx: Kysely<Tables>, cache: CacheConfig, pending: PendingRow, data: unknown, fetchedAt: Date): Promise<void> {
+/** Stores an asynchronous answer as if the call that went pending had answered it; false when the link is gone. */
+async function storeResults(trx: Kysely<Tables>, cache: CacheConfig, pending: PendingRow, data: unknown, fetchedAt: Date): Promise<boolean> {
   const kind: DataKind = pending.kind;
   switch (kind) {
     case 'accounts':
-      await saveAccounts(trx, pending.entity_id, (data as { accounts: Parameters<typeof saveAccounts>[2] }).accounts, fetchedAt);
-      return;
+      return saveAccounts(trx, pending.entity_id, (data as { accounts: Parameters<typeof saveAccounts>[2] }).accounts, fetchedAt);
     case 'identity':
-      await saveIdentity(trx, pending.entity_id, data as Parameters<typeof saveIdentity>[2], fetchedAt);
-      return;
+      return saveIdentity(trx, pending.entity_id, data as Parameters<typeof saveIdentity>[2], fetchedAt);
     case 'balance': {
       const balance = data as { balance: string; currency_code: string };
-      if (pending.account_id !== null) await saveBalance(trx, { accountId: pending.account_id, amount: balance.balance, currency: balance.currency_code }, fetchedAt);
-      return;
+      if (pending.account_id === null) return false;
+      return saveBalance(trx, { accountId: pending.account_id, amount: balance.balance, currency: balance.currency_code }, fetchedAt);
     }
     case 'transactions':
-      if (pending.account_id === null || pending.start_date === null || pending.end_date === null) return;
-      await saveLeanTransactions(
+      if (pending.account_id === null || pending.start_date === null || pending.end_date === null) return false;
+      return saveLeanTransactions(
         trx,
         { accountId: pending.account_id, startDate: pending.start_date, endDate: pending.end_date, fetchedAt, recentWindowMs: cache.recentTransactionsMs },
         (data as { transactions: Parameters<typeof saveLeanTransactions>[2] }).transactions,
       );
-      return;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { claimDueWebhook, markWebhookAttemptFailed, type InboxRow } from '../store/webhook-inbox-store.js';
-import { applyWebhook, RetryLater, type ApplyDependencies } from './apply.js';
+import { applyWebhook, ClaimLost, RetryLater, type ApplyDependencies } from './apply.js';
 
 export interface ProcessorOptions extends ApplyDependencies {
   readonly log: Logger;
@@ -80,10 +80,14 @@ export class WebhookProcessor {
       const status = await applyWebhook(this.options, row);
       log.info({ status }, 'webhook applied');
     } catch (error) {
+      if (error instanceof ClaimLost) {
+        log.warn('webhook taken over by another processor after its lease ran out; this attempt was rolled back');
+        return;
+      }
       const reason = describe(error);
       const retry = row.attempts < this.maxAttempts;
       const delay = error instanceof RetryLater && error.retryInMs !== undefined ? error.retryInMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (row.attempts - 1));
-      await markWebhookAttemptFailed(this.options.db, row.id, reason, retry ? delay : undefined);
+      await markWebhookAttemptFailed(this.options.db, row, reason, retry ? delay : undefined);
       if (retry) log.info({ reason, retryInMs: delay }, 'webhook not applied yet; trying again later');
       else log.warn({ reason }, 'webhook failed; kept for replay');
     }

@@ -60,8 +60,11 @@ export function createWebhookReceiver({ db, secret, log, onStored }: WebhookRece
 }
 
 function readWebhook(raw: Buffer): ReceivedWebhook {
-  const body = raw.toString('utf8');
   const hashKey = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const text = raw.toString('utf8');
+  // Postgres text cannot hold NUL: such a body is kept with it replaced, as INVALID.
+  if (text.includes('\u0000')) return { eventKey: hashKey, type: null, body: text.replaceAll('\u0000', '\uFFFD'), invalidReason: 'the body contains NUL bytes' };
+  const body = text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
