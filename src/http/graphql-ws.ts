@@ -25,7 +25,15 @@ interface EnvelopedOperation extends Enveloped {
  * since browsers cannot set headers on a WebSocket.
  */
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // Upgrades are routed here by hand, so that the HTTP server's own errors (a port in use) stay its own.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (request, socket, head) => {
+    if ((request.url ?? '').split('?')[0] !== GRAPHQL_PATH) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+  });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args),

@@ -39,6 +39,8 @@ export async function linkBank(
   });
   if (response.status !== 201) throw new Error(`connect answered ${response.status}: ${await response.text()}`);
   const entity = (await response.json()) as { id: string };
+  // The emulator also sends entity.created; wait until the gateway applied it, so call counts start clean.
+  await webhooksApplied(gateway, (row) => row.type === 'entity.created' && row.body.includes(entity.id));
   const accounts = gateway.sandbox?.state.accountsOf(entity.id) ?? [];
   return { id: entity.id, accountIds: accounts.map((account) => account.account_id) };
 }
@@ -84,4 +86,15 @@ export function utcDay(offsetDays = 0, from: Date = new Date()): string {
 function sandboxOf(gateway: TestGateway): string {
   if (gateway.sandbox === undefined) throw new Error('the gateway runs without the in-process emulator');
   return gateway.sandbox.url;
+}
+
+/** Waits until the gateway holds a webhook that `matches` and has nothing left to apply. */
+export async function webhooksApplied(gateway: TestGateway, matches: (row: { type: string | null; body: string }) => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const rows = await gateway.database.db.selectFrom('webhook_inbox').select(['type', 'body', 'status']).execute();
+    if (rows.some(matches) && rows.every((row) => row.status !== 'RECEIVED')) return;
+    if (Date.now() - started > timeoutMs) throw new Error('the gateway did not apply the webhook in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
