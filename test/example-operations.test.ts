@@ -16,6 +16,7 @@ import {
 } from './gql/graphql.js';
 import { createTestDatabase, type TestDatabase } from './kit/database.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { webhooksApplied } from './kit/flows.js';
 import { postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse } from './kit/graphql.js';
 
 /**
@@ -124,6 +125,8 @@ describe('the example operations, end to end', () => {
       body: JSON.stringify(link.options),
     });
     expect(connected.status).toBe(201);
+    // Lean then sends entity.created, which brings the bank's name, logo and colours.
+    await webhooksApplied(gateway, (row) => row.type === 'entity.created');
   });
 
   it('CustomerOverview: one ACTIVE entity, its accounts with a Balance and the recent transactions', async () => {
@@ -134,8 +137,8 @@ describe('the example operations, end to end', () => {
     entity = customer!.entities![0]!;
     expect(entity).toMatchObject({ status: 'ACTIVE', reconnectId: null, consents: [] });
     expect(entity.bank).toMatchObject({ identifier: 'LEANMB1', region: 'UAE' });
-    // Name, logo and colours arrive with Lean's entity.created webhook: null until the gateway has it.
-    expect([null, 'Lean Mock Bank']).toContain(entity.bank.name);
+    // Name, logo and colours arrived with Lean's entity.created webhook.
+    expect(entity.bank.name).toBe('Lean Mock Bank');
     expect([...entity.permissions].sort()).toEqual([...UAE_PERMISSIONS].sort());
     expect(entity.linkedAt).toMatch(ISO_INSTANT);
 
