@@ -5,12 +5,14 @@
 // ack p99 ≤ 50 ms, delivery p99 ≤ 250 ms), and writes the figures to .bench/webhooks.json.
 //
 // BENCH_N (default 5000), BENCH_C (50), BENCH_S (100), BENCH_TIMEOUT_MS (60000: how long to wait for
-// deliveries after the last ack). Works in a throwaway database `bench_webhooks` on BENCH_DATABASE_URL's
+// deliveries after the last ack); BENCH_GATEWAY_NODE_OPTIONS is handed to both gateways as NODE_OPTIONS
+// (e.g. `--cpu-prof --cpu-prof-dir=.bench/profiles` to profile them). Works in a throwaway database `bench_webhooks` on BENCH_DATABASE_URL's
 // server (default: postgres://postgres@127.0.0.1:5432/postgres), dropped at the end; the Lean emulator
 // runs in this process. Missed targets are reported, not failed; the exit code is 1 only when a
 // webhook was not acknowledged with 200 or not delivered to its subscriber in time.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
@@ -142,6 +144,33 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
   return true;
 }
 
+/** A free port on 127.0.0.1, as the OS hands it out. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * `spawnGateway` on a known port, ready when /readyz answers 200: with LOG_LEVEL=warn the gateway
+ * does not log the "gateway ready" line that `spawnGateway().ready` waits for.
+ */
+async function startQuietGateway(env: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const gateway = spawnGateway({ ...env, PORT: String(port) });
+  gateways.push(gateway);
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  for (;;) {
+    if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) throw new Error(`gateway exited before it was ready:\n${gateway.stderr.join('')}`);
+    if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return url;
+    if (performance.now() - started > 60_000) throw new Error('gateway not ready within 60 s');
+    await sleep(50);
+  }
+}
+
 const ENTITY_LINKED = 'subscription ($c: ID!) { entityLinked(customerId: $c) { id leanEntityId } }';
 
 const gateways: SpawnedGateway[] = [];
@@ -160,14 +189,11 @@ try {
     LEAN_API_URL: sandbox.url,
     LEAN_APP_TOKEN: TEST_APP_TOKEN,
     LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] !== undefined && { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] }),
   };
   // One after the other: the first migrates the fresh database.
-  const receiver = spawnGateway(env);
-  gateways.push(receiver);
-  const receiverUrl = await receiver.ready;
-  const publisher = spawnGateway(env);
-  gateways.push(publisher);
-  const subscriberUrl = await publisher.ready;
+  const receiverUrl = await startQuietGateway(env);
+  const subscriberUrl = await startQuietGateway(env);
 
   // S customers, created at Lean (the emulator) through the gateway's mutation.
   const customers: BenchCustomer[] = [];
