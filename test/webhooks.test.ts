@@ -14,7 +14,7 @@ const inboxRows = (gateway: TestGateway) =>
   gateway.database.db.selectFrom('webhook_inbox').select(['id', 'event_key', 'type', 'status', 'last_error']).orderBy('id').execute();
 
 /** Waits until the processor has nothing left to apply. */
-async function settled(gateway: TestGateway, timeoutMs = 20_000): Promise<void> {
+async function settled(gateway: TestGateway, timeoutMs = 45_000): Promise<void> {
   const started = Date.now();
   for (;;) {
     const due = await gateway.database.db.selectFrom('webhook_inbox').select('id').where('status', '=', 'RECEIVED').execute();
@@ -370,5 +370,5 @@ describe('the webhooks of the seed docs and of Lean’s Postman samples', () => 
       await once.drop();
       await twice.drop();
     }
-  });
+  }, 90_000);
 });

@@ -4,12 +4,14 @@
 // latency p50/p99 and webhook-to-subscriber latency p50/p99 against the targets (≥ 1,000 acks/s,
 // ack p99 ≤ 50 ms, delivery p99 ≤ 250 ms), and writes the figures to .bench/webhooks.json.
 //
-// BENCH_N (default 5000), BENCH_C (50), BENCH_S (100), BENCH_TIMEOUT_MS (60000: how long to wait for
-// deliveries after the last ack); BENCH_GATEWAY_NODE_OPTIONS is handed to both gateways as NODE_OPTIONS
-// (e.g. `--cpu-prof --cpu-prof-dir=.bench/profiles` to profile them). Works in a throwaway database `bench_webhooks` on BENCH_DATABASE_URL's
-// server (default: postgres://postgres@127.0.0.1:5432/postgres), dropped at the end; the Lean emulator
-// runs in this process. Missed targets are reported, not failed; the exit code is 1 only when a
-// webhook was not acknowledged with 200 or not delivered to its subscriber in time.
+// BENCH_N (default 5000), BENCH_C (50), BENCH_S (100); BENCH_TIMEOUT_MS (60000): how long to wait for
+// deliveries after the last ack; BENCH_RATE (unset: as fast as C allows): sends per second, to see the
+// delivery path without a backlog; BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of both gateways, e.g.
+// `--import tsx --import ./test/bench/cpu-profile.ts` to CPU-profile them. Works in a throwaway
+// database `bench_webhooks` on BENCH_DATABASE_URL's server (default:
+// postgres://postgres@127.0.0.1:5432/postgres), dropped at the end; the Lean emulator runs in this
+// process. Missed targets are reported, not failed; the exit code is 1 only when a webhook was not
+// acknowledged with 200 or not delivered to its subscriber in time.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -39,6 +41,7 @@ const N = positiveInteger('BENCH_N', 5_000);
 const C = positiveInteger('BENCH_C', 50);
 const S = positiveInteger('BENCH_S', 100);
 const TIMEOUT_MS = positiveInteger('BENCH_TIMEOUT_MS', 60_000);
+const RATE = process.env['BENCH_RATE'] ? positiveInteger('BENCH_RATE', 1) : undefined;
 
 const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = new URL(adminUrl);
@@ -113,11 +116,19 @@ function shots(customers: readonly BenchCustomer[], count: number, label: string
   });
 }
 
-/** Posts every shot to /webhooks/lean, `concurrency` at a time over as many kept-alive connections. */
-async function fire(http: Pool, list: Shot[], concurrency: number): Promise<void> {
+/**
+ * Posts every shot to /webhooks/lean, `concurrency` at a time over as many kept-alive connections;
+ * with `ratePerSecond`, the i-th is not sent before i / rate seconds after the first.
+ */
+async function fire(http: Pool, list: Shot[], concurrency: number, ratePerSecond?: number): Promise<void> {
+  const started = performance.now();
   await pool(list.length, concurrency, async (index) => {
     const shot = list[index];
     if (shot === undefined) return;
+    if (ratePerSecond !== undefined) {
+      const wait = started + (index * 1_000) / ratePerSecond - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
     shot.sentAt = performance.now();
     try {
       const response = await http.request({
@@ -268,11 +279,12 @@ try {
   const run = shots(customers, N, 'run');
   for (const shot of run) byEntity.set(shot.entityId, shot);
   const started = performance.now();
-  await fire(http_, run, C);
+  await fire(http_, run, C, RATE);
   const lastAck = Math.max(...run.map((shot) => shot.ackedAt));
   const allDelivered = await waitFor(() => deliveredCount >= N, TIMEOUT_MS);
   const finished = performance.now();
 
+  { const t0 = run[0]?.sentAt ?? 0; const slow = run.map((x, i) => ({ i, at: Math.round(x.sentAt - t0), ack: Math.round(x.ackedAt - x.sentAt), del: Math.round(x.deliveredAt - x.sentAt) })); process.stdout.write(`slow acks ${JSON.stringify([...slow].sort((a, b) => b.ack - a.ack).slice(0, 8))}\nslow deliveries ${JSON.stringify([...slow].sort((a, b) => b.del - a.del).slice(0, 8))}\n`); }
   const acked = run.filter((shot) => shot.status === 200);
   const delivered = run.filter((shot) => !Number.isNaN(shot.deliveredAt));
   const ackMs = run.map((shot) => shot.ackedAt - shot.sentAt).sort((a, b) => a - b);
@@ -289,6 +301,7 @@ try {
     n: N,
     c: C,
     s: S,
+    offeredRate: RATE ?? null,
     acked: acked.length,
     acksPerSecond: N / ((lastAck - started) / 1_000),
     ackP50Ms: percentile(ackMs, 0.5),
@@ -320,7 +333,7 @@ try {
   const ms = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(1));
   const verdict = (met: boolean) => (met ? 'met' : '**missed**');
   out();
-  out(`Webhooks into one gateway, \`entityLinked\` over graphql-ws from a second, both on Postgres (${BENCH_DB}); Lean emulated in the bench process; after a warm-up of ${S}.`);
+  out(`Webhooks into one gateway, \`entityLinked\` over graphql-ws from a second, both on Postgres (${BENCH_DB}); Lean emulated in the bench process; after a warm-up of ${S}${RATE === undefined ? '' : `; sends paced at ${RATE}/s`}.`);
   out();
   out('| N | C | S | acks/s | ack p50 ms | ack p99 ms | delivery p50 ms | delivery p99 ms | delivered/N |');
   out('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
