@@ -284,7 +284,6 @@ try {
   const allDelivered = await waitFor(() => deliveredCount >= N, TIMEOUT_MS);
   const finished = performance.now();
 
-  { const t0 = run[0]?.sentAt ?? 0; const slow = run.map((x, i) => ({ i, at: Math.round(x.sentAt - t0), ack: Math.round(x.ackedAt - x.sentAt), del: Math.round(x.deliveredAt - x.sentAt) })); process.stdout.write(`slow acks ${JSON.stringify([...slow].sort((a, b) => b.ack - a.ack).slice(0, 8))}\nslow deliveries ${JSON.stringify([...slow].sort((a, b) => b.del - a.del).slice(0, 8))}\n`); }
   const acked = run.filter((shot) => shot.status === 200);
   const delivered = run.filter((shot) => !Number.isNaN(shot.deliveredAt));
   const ackMs = run.map((shot) => shot.ackedAt - shot.sentAt).sort((a, b) => a - b);
