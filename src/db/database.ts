@@ -39,6 +39,13 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
     options: '-c TimeZone=UTC',
     types: { getTypeParser: poolTypeParser },
   });
+  // A client whose server goes away while it is checked out (between two statements of a transaction)
+  // emits on itself, where pg's pool does not listen: without this the process would crash.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost while in use');
+    });
+  });
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => {
     log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection lost');
