@@ -266,6 +266,9 @@ export async function upsertBank(
     swift_code: bank.swift_code ?? null,
     updated_at: new Date(),
   };
+  // Every entity of a bank repeats its details: write (and lock the row) only when they changed.
+  const stored = await db.selectFrom('banks').selectAll().where('identifier', '=', bank.identifier).executeTakeFirst();
+  if (stored !== undefined && (['name', 'logo', 'main_color', 'background_color', 'swift_code'] as const).every((key) => stored[key] === values[key])) return;
   const { identifier: _key, ...update } = values;
   await db.insertInto('banks').values(values).onConflict((oc) => oc.column('identifier').doUpdateSet(update)).execute();
 }
