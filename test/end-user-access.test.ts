@@ -91,6 +91,33 @@ describe('an end user sees only their own customer', () => {
     expect((await asAlice('mutation { createCustomer(appUserId: "alice") { id } }')).body).toEqual({ data: { createCustomer: { id: alice.id } } });
   });
 
+  it('personal data (identity, IBANs) needs the scope identity:read; without it those fields are FORBIDDEN and the rest stands', async () => {
+    const PERSONAL = `query ($id: ID!) { customer(id: $id) { appUserId entities { bank { identifier } identity { __typename ... on Identity { fullName } } accounts { ... on AccountList { accounts { name iban } } } } } }`;
+    const without = await asAlice(PERSONAL, { id: alice.id });
+    expect(dataAt(without, 'customer.appUserId')).toBe('alice');
+    expect(dataAt(without, 'customer.entities.0.bank.identifier')).toBe('LEANMB1');
+    expect(dataAt(without, 'customer.entities.0.identity')).toBeNull();
+    const accounts = dataAt(without, 'customer.entities.0.accounts.accounts') as { name: string; iban: string | null }[];
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const account of accounts) {
+      expect(account.name).toEqual(expect.any(String));
+      expect(account.iban).toBeNull();
+    }
+    const errors = without.body.errors ?? [];
+    expect(errors.length).toBe(1 + accounts.length);
+    expect(new Set(errors.map((error) => error.extensions?.code))).toEqual(new Set(['FORBIDDEN']));
+    expect(errors.map((error) => error.message).join(' ')).not.toMatch(/AE\d{2}/);
+
+    const scoped = await postGraphQL(gateway.url, PERSONAL, { token: await signEndUserJwt(JWT_SECRET, { sub: 'alice', scope: 'accounts:read identity:read' }), variables: { id: alice.id } });
+    expect(scoped.body.errors).toBeUndefined();
+    expect(dataAt(scoped, 'customer.entities.0.identity.__typename')).toBe('Identity');
+    expect(dataAt(scoped, 'customer.entities.0.accounts.accounts.0.iban')).toMatch(/^AE\d{21}$/);
+
+    const service = await postGraphQL(gateway.url, PERSONAL, { token: SERVICE_KEY, variables: { id: alice.id } });
+    expect(service.body.errors).toBeUndefined();
+    expect(dataAt(service, 'customer.entities.0.accounts.accounts.0.iban')).toMatch(/^AE\d{21}$/);
+  });
+
   it('a service sees every customer', async () => {
     const answer = await postGraphQL(gateway.url, 'query ($a: ID!, $b: ID!) { a: customer(id: $a) { appUserId } b: customer(id: $b) { appUserId } }', {
       token: SERVICE_KEY,

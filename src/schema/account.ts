@@ -2,7 +2,7 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { addDays, dayOf } from '../data/day-ranges.js';
 import type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
 import { builder } from './builder.js';
-import { answeringLeanErrors, badUserInput, notFound } from './errors.js';
+import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
@@ -29,7 +29,14 @@ builder.node(Account, {
     name: t.exposeString('name', { nullable: true, description: 'The account name the bank gives.' }),
     type: t.exposeString('type', { nullable: true, description: 'The account type the bank gives, e.g. CURRENT, SAVINGS, CREDIT.' }),
     currency: t.exposeString('currency', { description: 'ISO 4217 currency code, e.g. AED or SAR.' }),
-    iban: t.exposeString('iban', { nullable: true, description: 'The IBAN. Personal data: never logged.' }),
+    iban: t.string({
+      nullable: true,
+      description: `The IBAN. Personal data: an end user needs the scope \`identity:read\` (else FORBIDDEN, and the rest of the answer stands); never logged.`,
+      resolve: (account, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return account.iban;
+      },
+    }),
     balance: t.field({
       type: BalanceRef,
       nullable: true,

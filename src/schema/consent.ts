@@ -1,6 +1,7 @@
 import type { ConsentAccountJson } from '../db/tables.js';
 import type { ConsentRow } from '../store/entities-store.js';
 import { builder } from './builder.js';
+import { personalDataForbidden } from './errors.js';
 import { grantedPermissions, LeanPermission } from './permissions.js';
 import { Consent, Identity } from './refs.js';
 
@@ -25,9 +26,30 @@ const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').i
   description: 'An account the consent covers, as the bank names it.',
   fields: (t) => ({
     schemeName: t.exposeString('scheme_name', { description: 'How the account is identified, e.g. `IBAN`.' }),
-    identification: t.exposeString('identification', { description: 'The account identifier in that scheme (e.g. the IBAN).' }),
-    name: t.exposeString('name', { nullable: true, description: 'The account holder name the bank gives.' }),
-    secondaryIdentification: t.exposeString('secondary_identification', { nullable: true, description: 'A second identifier, when the bank gives one.' }),
+    identification: t.string({
+      nullable: true,
+      description: 'The account identifier in that scheme (e.g. the IBAN). Personal data: an end user needs the scope `identity:read`.',
+      resolve: (account, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return account.identification;
+      },
+    }),
+    name: t.string({
+      nullable: true,
+      description: 'The account holder name the bank gives. Personal data: an end user needs the scope `identity:read`.',
+      resolve: (account, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return account.name;
+      },
+    }),
+    secondaryIdentification: t.string({
+      nullable: true,
+      description: 'A second identifier, when the bank gives one. Personal data: an end user needs the scope `identity:read`.',
+      resolve: (account, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return account.secondary_identification;
+      },
+    }),
   }),
 });
 

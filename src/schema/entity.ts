@@ -2,7 +2,7 @@ import type { EntityStatus as EntityStatusValue } from '../db/tables.js';
 import { regionOfBank } from '../lean/consent-rules.js';
 import type { EntityRow } from '../store/entities-store.js';
 import { builder } from './builder.js';
-import { answeringLeanErrors, notFound } from './errors.js';
+import { answeringLeanErrors, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
 import { AccountType, grantedPermissions, LeanPermission, Region } from './permissions.js';
 import { Account, Consent, Customer, Entity, Identity } from './refs.js';
@@ -95,9 +95,10 @@ builder.node(Entity, {
     identity: t.field({
       type: Identity,
       nullable: true,
-      description: "The account holder's identity, or what to do while Lean cannot give it yet.",
+      description: "The account holder's identity, or what to do while Lean cannot give it yet. Personal data: an end user needs the scope `identity:read` (else FORBIDDEN, and the rest of the answer stands).",
       errors: { types: LEAN_OUTCOMES, union: { name: 'IdentityResult', description: 'The identity, or a typed answer telling the front end what to do next.' } },
       resolve: async (entity, _a, context, info) => {
+        personalDataForbidden(context.principal);
         const outcome = await answeringLeanErrors(() => context.data.identityOf(entity.id));
         return outcome === undefined ? null : unwrapOutcome(outcome, context, info);
       },

@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import type { Principal } from '../auth/principal.js';
+import { mayReadPersonalData, PERSONAL_DATA_SCOPE } from '../auth/scopes.js';
 import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
 
 /** Codes a client can switch on (`extensions.code`), beyond those of authentication. */
@@ -60,5 +62,12 @@ export async function answeringLeanErrors<T>(run: () => Promise<T>): Promise<T> 
     return await run();
   } catch (error) {
     throw upstreamError(error) ?? error;
+  }
+}
+
+/** Personal data (identity, full IBANs) asked for without the scope: this field fails, the rest of the answer stands. */
+export function personalDataForbidden(principal: Principal): void {
+  if (!mayReadPersonalData(principal)) {
+    throw forbidden(`Personal data needs the scope ${PERSONAL_DATA_SCOPE} in the end user's token`);
   }
 }

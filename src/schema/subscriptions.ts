@@ -5,7 +5,7 @@ import type { TransactionRow } from '../store/transactions-store.js';
 import type { Balance } from '../data/gateway-data.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { answeringLeanErrors, badUserInput, notFound } from './errors.js';
+import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { Account, BalanceRef, Customer, Entity, Identity, Transaction } from './refs.js';
 
 /** Most transactions a `TransactionsReady` event carries; page on through `account.transactions`. */
@@ -55,7 +55,15 @@ const IdentityReady = builder.objectRef<Extract<ReadyShape, { kind: 'identity' }
   fields: (t) => ({
     resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
     entity: t.field({ type: Entity, description: 'The entity.', resolve: (ready) => ready.entity }),
-    identity: t.field({ type: Identity, nullable: true, description: 'The identity.', resolve: (ready) => ready.identity ?? null }),
+    identity: t.field({
+      type: Identity,
+      nullable: true,
+      description: 'The identity. Personal data: an end user needs the scope `identity:read`.',
+      resolve: (ready, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return ready.identity ?? null;
+      },
+    }),
   }),
 });
 
