@@ -1,4 +1,5 @@
 // The emulator's data comes from a seed, so every process shows a sandbox customer the same bank history.
+import { TRANSACTION_CATEGORIES, type TransactionCategory } from '../lean/categories.js';
 import { createHash } from 'node:crypto';
 
 export type Region = 'UAE' | 'KSA';
@@ -42,26 +43,8 @@ export interface SandboxTransaction {
   insights: SandboxInsights;
 }
 
-const CATEGORIES = [
-  'BANK_FEES_AND_CHARGES',
-  'CHARITY',
-  'EDUCATION',
-  'ENTERTAINMENT',
-  'GOVERNMENT',
-  'GROCERIES',
-  'HEALTH_AND_WELLBEING',
-  'LOANS_AND_INVESTMENTS',
-  'RENT_AND_SERVICES',
-  'RESTAURANTS_DINING',
-  'RETAIL',
-  'SALARY_AND_REVENUE',
-  'TRANSFER',
-  'TRANSPORT',
-  'TRAVEL',
-  'OTHER',
-] as const;
-type Category = (typeof CATEGORIES)[number];
-export const TRANSACTION_CATEGORIES: readonly string[] = CATEGORIES;
+type Category = TransactionCategory;
+export { TRANSACTION_CATEGORIES };
 
 const TYPES = ['PURCHASE', 'TRANSFER', 'ATM_WITHDRAWAL', 'SALARY', 'FEE', 'REFUND', 'BILL_PAYMENT', 'DIRECT_DEBIT', 'PROFIT'] as const;
 type TransactionType = (typeof TYPES)[number];
