@@ -46,7 +46,7 @@ import {
   transactionsByKeys,
   transactionsPage,
   type AccountRanges,
-  type TransactionCursor,
+  type TransactionPage,
   type TransactionFilter,
   type TransactionRow,
 } from '../store/transactions-store.js';
@@ -74,21 +74,8 @@ export interface Balance {
   readonly fetchedAt: Date;
 }
 
-export interface TransactionsQuery {
-  readonly accountId: string;
-  /** `YYYY-MM-DD`, inclusive, UTC days. */
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly categories: readonly string[] | undefined;
-  readonly direction: 'CREDIT' | 'DEBIT' | undefined;
-}
-
-export interface TransactionsPageRequest {
-  readonly after: TransactionCursor | undefined;
-  readonly before: TransactionCursor | undefined;
-  readonly limit: number;
-  readonly inverted: boolean;
-}
+/** An account's transactions asked for: days (`YYYY-MM-DD`, inclusive, UTC) and filters. */
+export type TransactionsQuery = TransactionFilter;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -475,12 +462,11 @@ export class GatewayData {
    * One page of the account's transactions in [startDate, endDate]: the days not yet fetched (or
    * expired) are fetched from Lean first, each missing part once; the page is read from Postgres.
    */
-  async transactionsOf(query: TransactionsQuery, page: TransactionsPageRequest): Promise<Outcome<TransactionRow[]> | undefined> {
+  async transactionsOf(query: TransactionsQuery, page: TransactionPage): Promise<Outcome<TransactionRow[]> | undefined> {
     const coverage = await this.transactionsCoverage.load(query);
     if (coverage === undefined) return undefined;
     if (coverage.kind !== 'ok') return coverage;
-    const filter: TransactionFilter = query;
-    const rows = await transactionsPage(this.db, filter, page);
+    const rows = await transactionsPage(this.db, query, page);
     return mapOutcome(coverage, () => rows);
   }
 

@@ -7,8 +7,8 @@ import { Consent, Identity } from './refs.js';
 
 const DAY_MS = 86_400_000;
 
-const ConsentKind = builder.enumType('ConsentKind', {
-  description: 'How long a consent lasts, by SAMA rules: derived from its creation and expiry.',
+export const ConsentKind = builder.enumType('ConsentKind', {
+  description: 'How long a consent lasts, by SAMA rules: from when it is given to its `access_to` (its expiry).',
   values: {
     SINGLE_USE: { value: 'SINGLE_USE', description: 'Expires at most 24 hours after it was given.' },
     LONG_LIVED: { value: 'LONG_LIVED', description: 'Expires more than 24 hours (and at most a year) after it was given.' },

@@ -5,6 +5,7 @@ import type { PermissionName } from '../lean/wire.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound } from './errors.js';
 import { AccountType, LeanPermission } from './permissions.js';
+import { ConsentKind } from './consent.js';
 import { Customer } from './refs.js';
 
 /** What `Lean.connect` takes, in its own (snake_case) names. */
@@ -26,15 +27,6 @@ interface PreparedLink {
   readonly kind: 'SINGLE_USE' | 'LONG_LIVED' | 'OPEN_ENDED';
 }
 
-const LinkConsentKind = builder.enumType('LinkConsentKind', {
-  description: 'The consent a link request will ask for, by SAMA rules.',
-  values: {
-    SINGLE_USE: { value: 'SINGLE_USE', description: '`accessTo` at most 24 hours ahead.' },
-    LONG_LIVED: { value: 'LONG_LIVED', description: '`accessTo` more than 24 hours (and at most a year) ahead.' },
-    OPEN_ENDED: { value: 'OPEN_ENDED', description: 'No `accessTo`.' },
-  } as const,
-});
-
 const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
   description: 'Checked options for the Link SDK: pass `options` to `Lean.connect` as they are.',
   fields: (t) => ({
@@ -50,7 +42,7 @@ const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
     accountType: t.field({ type: AccountType, nullable: true, description: 'Personal or business, if named.', resolve: (link) => link.options.account_type ?? null }),
     accessFrom: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_from ?? null }),
     accessTo: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_to ?? null }),
-    consentKind: t.field({ type: LinkConsentKind, description: 'The consent this will ask for.', resolve: (link) => link.kind }),
+    consentKind: t.field({ type: ConsentKind, description: 'The consent this will ask for.', resolve: (link) => link.kind }),
   }),
 });
 

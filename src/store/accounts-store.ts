@@ -3,18 +3,10 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountsTable, IdentitiesTable, Tables } from '../db/tables.js';
 import type { LeanAccount, LeanIdentity } from '../lean/wire.js';
 import { lockLinkedAccount, lockLinkedEntity } from './entities-store.js';
-import type { EntityGate } from './gates.js';
+import { entityGateColumns, gateOf, type EntityGate } from './gates.js';
 
 export type AccountRow = Selectable<AccountsTable> & { readonly customer_id: string; readonly app_user_id: string };
 
-const gateColumns = [
-  'entities.id as entity_id',
-  'entities.customer_id',
-  'customers.app_user_id',
-  'entities.status',
-  'entities.permissions',
-  'entities.account_type',
-] as const;
 
 export interface EntityAccounts extends EntityGate {
   readonly accountsFetchedAt: Date | null;
@@ -30,7 +22,7 @@ export async function accountsOfEntities(db: Kysely<Tables>, entityIds: readonly
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
     .leftJoin('accounts', 'accounts.entity_id', 'entities.id')
     .select([
-      ...gateColumns,
+      ...entityGateColumns,
       'entities.accounts_fetched_at',
       'accounts.id',
       'accounts.position',
@@ -138,7 +130,7 @@ export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonl
     .innerJoin('entities', 'entities.id', 'accounts.entity_id')
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
     .leftJoin('balances', 'balances.account_id', 'accounts.id')
-    .select([...gateColumns, 'accounts.id as account_id', 'balances.amount', 'balances.currency', 'balances.fetched_at'])
+    .select([...entityGateColumns, 'accounts.id as account_id', 'balances.amount', 'balances.currency', 'balances.fetched_at'])
     .where('accounts.id', 'in', accountIds)
     .execute();
   for (const row of rows) {
@@ -191,7 +183,7 @@ export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readon
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
     .leftJoin('identities', 'identities.entity_id', 'entities.id')
     .select([
-      ...gateColumns,
+      ...entityGateColumns,
       'identities.full_name',
       'identities.mobile_number',
       'identities.gender',
@@ -262,15 +254,4 @@ export async function expireAccountData(db: Kysely<Tables>, accountId: string, o
     .where('account_id', '=', accountId)
     .$if(options.recentOnly === true, (q) => q.where('expires_at', 'is not', null))
     .execute();
-}
-
-function gateOf(row: EntityGate): EntityGate {
-  return {
-    entity_id: row.entity_id,
-    customer_id: row.customer_id,
-    app_user_id: row.app_user_id,
-    status: row.status,
-    permissions: row.permissions,
-    account_type: row.account_type,
-  };
 }

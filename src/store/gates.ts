@@ -14,3 +14,25 @@ export interface EntityGate {
 export interface AccountGate extends EntityGate {
   readonly account_id: string;
 }
+
+/** The columns of an entity's gate, for queries that join `entities` and `customers`. */
+export const entityGateColumns = [
+  'entities.id as entity_id',
+  'entities.customer_id',
+  'customers.app_user_id',
+  'entities.status',
+  'entities.permissions',
+  'entities.account_type',
+] as const;
+
+/** The gate alone, out of a wider row. */
+export function gateOf(row: EntityGate): EntityGate {
+  return {
+    entity_id: row.entity_id,
+    customer_id: row.customer_id,
+    app_user_id: row.app_user_id,
+    status: row.status,
+    permissions: row.permissions,
+    account_type: row.account_type,
+  };
+}

@@ -2,7 +2,7 @@ import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
 import { lockLinkedAccount } from './entities-store.js';
-import type { AccountGate } from './gates.js';
+import { entityGateColumns, gateOf, type AccountGate } from './gates.js';
 import { normalizeCategory } from '../lean/categories.js';
 import type { LeanTransaction } from '../lean/wire.js';
 
@@ -24,12 +24,7 @@ export async function rangesOfAccounts(db: Kysely<Tables>, accountIds: readonly 
     .leftJoin('transaction_ranges', 'transaction_ranges.account_id', 'accounts.id')
     .select([
       'accounts.id as account_id',
-      'entities.id as entity_id',
-      'entities.customer_id',
-      'customers.app_user_id',
-      'entities.status',
-      'entities.permissions',
-      'entities.account_type',
+      ...entityGateColumns,
       'transaction_ranges.start_date',
       'transaction_ranges.end_date',
       'transaction_ranges.fetched_at',
@@ -41,16 +36,7 @@ export async function rangesOfAccounts(db: Kysely<Tables>, accountIds: readonly 
   for (const row of rows) {
     let entry = found.get(row.account_id);
     if (entry === undefined) {
-      entry = {
-        account_id: row.account_id,
-        entity_id: row.entity_id,
-        customer_id: row.customer_id,
-        app_user_id: row.app_user_id,
-        status: row.status,
-        permissions: row.permissions,
-        account_type: row.account_type,
-        ranges: [],
-      };
+      entry = { ...gateOf(row), account_id: row.account_id, ranges: [] };
       found.set(row.account_id, entry);
     }
     if (row.start_date === null || row.end_date === null || row.fetched_at === null) continue;
@@ -189,6 +175,14 @@ export interface TransactionCursor {
   readonly transactionId: string;
 }
 
+/** Which page: after or before a cursor, how many rows (one more than shown), and oldest-first when inverted. */
+export interface TransactionPage {
+  readonly after: TransactionCursor | undefined;
+  readonly before: TransactionCursor | undefined;
+  readonly limit: number;
+  readonly inverted: boolean;
+}
+
 /**
  * One page of an account's transactions, newest first, keyed by (timestamp, transaction_id) so that
  * pages stay stable while rows arrive; served by the `transactions_page` index.
@@ -196,7 +190,7 @@ export interface TransactionCursor {
 export async function transactionsPage(
   db: Kysely<Tables>,
   filter: TransactionFilter,
-  page: { after: TransactionCursor | undefined; before: TransactionCursor | undefined; limit: number; inverted: boolean },
+  page: TransactionPage,
 ): Promise<TransactionRow[]> {
   const from = new Date(`${filter.startDate}T00:00:00Z`);
   const until = new Date(new Date(`${filter.endDate}T00:00:00Z`).getTime() + 86_400_000);

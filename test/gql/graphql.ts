@@ -11,7 +11,7 @@ export type AccountType =
   /** A personal (retail) account. */
   | 'PERSONAL';
 
-/** How long a consent lasts, by SAMA rules: derived from its creation and expiry. */
+/** How long a consent lasts, by SAMA rules: from when it is given to its `access_to` (its expiry). */
 export type ConsentKind =
   /** Expires more than 24 hours (and at most a year) after it was given. */
   | 'LONG_LIVED'
@@ -49,15 +49,6 @@ export type LeanPermission =
   | 'STANDING_ORDERS'
   /** The transactions of each account. */
   | 'TRANSACTIONS';
-
-/** The consent a link request will ask for, by SAMA rules. */
-export type LinkConsentKind =
-  /** `accessTo` more than 24 hours (and at most a year) ahead. */
-  | 'LONG_LIVED'
-  /** No `accessTo`. */
-  | 'OPEN_ENDED'
-  /** `accessTo` at most 24 hours ahead. */
-  | 'SINGLE_USE';
 
 /** The kind of caller an operation runs as. */
 export type PrincipalKind =
@@ -228,7 +219,7 @@ export type PrepareLinkMutationVariables = Exact<{
 }>;
 
 
-export type PrepareLinkMutation = { prepareLink: { options: Record<string, unknown>, consentKind: LinkConsentKind, customerId: string, permissions: Array<LeanPermission>, bankIdentifier: string | null, accountType: AccountType | null, accessFrom: string | null, accessTo: string | null, sandbox: boolean } };
+export type PrepareLinkMutation = { prepareLink: { options: Record<string, unknown>, consentKind: ConsentKind, customerId: string, permissions: Array<LeanPermission>, bankIdentifier: string | null, accountType: AccountType | null, accessFrom: string | null, accessTo: string | null, sandbox: boolean } };
 
 export type RefreshAccountMutationVariables = Exact<{
   accountId: string | number;
