@@ -15,6 +15,32 @@ export interface Config {
   readonly cache: CacheConfig;
   /** How long a claimed webhook stays invisible to other processors; a crashed instance's rows return after it. */
   readonly webhookLeaseMs: number;
+  readonly limits: QueryLimits;
+  /** Per-principal token bucket on /graphql; undefined when turned off (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number } | undefined;
+  /** Trusted-documents mode: the persisted-documents manifest (hash → document); unset runs any document. */
+  readonly trustedDocumentsFile: string | undefined;
+  readonly encryption: EncryptionConfig;
+}
+
+/** What one GraphQL request may ask for. */
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+  /** Cost of a document: every field costs 1, a list field's selection is multiplied by its `first` (or its assumed size). */
+  readonly maxCost: number;
+  /** Operations in one batched request; 1 turns batching off. */
+  readonly maxBatch: number;
+}
+
+/** AES-256-GCM keys for personal data at rest: new values are sealed under `current`, any listed key id opens. */
+export interface EncryptionConfig {
+  readonly keys: ReadonlyMap<string, Buffer>;
+  readonly current: string;
+  /** No GATEWAY_ENCRYPTION_KEY outside production: a fixed, publicly known development key (warned at start). */
+  readonly developmentKey: boolean;
 }
 
 /** How long each kind of Lean data is served from Postgres before it is fetched again, in milliseconds. */
@@ -41,6 +67,8 @@ export interface LeanConfig {
   readonly region: 'UAE' | 'KSA';
   /** Whether the Link SDK must be told `sandbox: true` (anything but Lean's production host). */
   readonly linkSandbox: boolean;
+  /** Per endpoint: this many failed calls in a row open the circuit; after `openMs` one probe call is let through. */
+  readonly circuit: { readonly failures: number; readonly openMs: number };
 }
 
 /** The Lean emulator: `npm run sandbox`, or in-process when no LEAN_API_URL / LEAN_ENV is set. */
@@ -101,6 +129,31 @@ const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 const MIN_API_KEY_LENGTH = 32;
 const MIN_JWT_SECRET_BYTES = 32;
+const KEY_ID_SHAPE = /^[A-Za-z0-9_-]{1,32}$/;
+/** Publicly known: used only outside production when GATEWAY_ENCRYPTION_KEY is unset, and said so at start. */
+export const DEVELOPMENT_ENCRYPTION_KEY = { id: 'dev', key: Buffer.alloc(32, 0x5a) } as const;
+
+/** `id:base64key[,id:base64key…]`: the first key seals new values, every listed key opens old ones. */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const keys = new Map<string, Buffer>();
+  let current: string | undefined;
+  for (const part of value.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const separator = part.indexOf(':');
+    const id = part.slice(0, separator);
+    const key = Buffer.from(part.slice(separator + 1), 'base64');
+    if (separator <= 0 || !KEY_ID_SHAPE.test(id) || key.length !== 32 || keys.has(id)) {
+      ctx.addIssue({ code: 'custom', message: 'bad key' });
+      return z.NEVER;
+    }
+    keys.set(id, key);
+    current ??= id;
+  }
+  if (current === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'no key' });
+    return z.NEVER;
+  }
+  return { keys: keys as ReadonlyMap<string, Buffer>, current };
+});
 
 const integer = (min: number, max: number) =>
   z
@@ -137,6 +190,12 @@ const decimalNumber = z
   .regex(/^\d+(\.\d+)?$/)
   .transform(Number)
   .pipe(z.number().positive());
+
+const decimalOrZero = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .pipe(z.number().min(0).max(1_000_000));
 
 const booleanWord = z
   .string()
@@ -228,6 +287,22 @@ const variables = {
     expects: 'seconds a webhook being applied stays claimed by one instance (1 to 3600)',
     echo: true,
   },
+  GATEWAY_MAX_DEPTH: { schema: integer(1, 100), expects: 'the deepest selection a GraphQL document may nest (1 to 100)', echo: true },
+  GATEWAY_MAX_ALIASES: { schema: integer(0, 1_000), expects: 'the most aliases a GraphQL document may use (0 to 1000)', echo: true },
+  GATEWAY_MAX_TOKENS: { schema: integer(10, 1_000_000), expects: 'the most lexical tokens a GraphQL document may have (10 to 1000000)', echo: true },
+  GATEWAY_MAX_DIRECTIVES: { schema: integer(0, 1_000), expects: 'the most directives a GraphQL document may use (0 to 1000)', echo: true },
+  GATEWAY_MAX_COST: { schema: integer(1, 100_000_000), expects: 'the highest cost of a GraphQL document, list sizes weighed (1 to 100000000)', echo: true },
+  GATEWAY_MAX_BATCH: { schema: integer(1, 100), expects: 'operations in one batched request (1 turns batching off; at most 100)', echo: true },
+  GATEWAY_RATE_LIMIT_PER_SECOND: { schema: decimalOrZero, expects: 'GraphQL requests per second a principal earns (0 turns the limit off)', echo: true },
+  GATEWAY_RATE_LIMIT_BURST: { schema: integer(1, 1_000_000), expects: 'the most GraphQL requests a principal may make at once (the bucket size)', echo: true },
+  GATEWAY_TRUSTED_DOCUMENTS_FILE: { schema: readableFile, expects: 'a readable persisted-documents manifest (JSON: hash → document)', echo: true },
+  GATEWAY_ENCRYPTION_KEY: {
+    schema: encryptionKeys,
+    expects: 'comma-separated id:key pairs, each key 32 bytes in base64, ids [A-Za-z0-9_-]; the first seals new data',
+    echo: false,
+  },
+  LEAN_CIRCUIT_FAILURES: { schema: integer(1, 1_000), expects: 'failed calls in a row to one Lean endpoint that open its circuit (1 to 1000)', echo: true },
+  LEAN_CIRCUIT_OPEN_SECONDS: { schema: integer(1, 3_600), expects: 'seconds an open circuit waits before one probe call (1 to 3600)', echo: true },
   LEAN_SANDBOX_PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
   LEAN_SANDBOX_HOST: { schema: z.string().min(1), expects: 'a host name or IP address for the emulator to listen on', echo: true },
   LEAN_SANDBOX_SEED: { schema: z.string().min(1).max(200), expects: 'any text (at most 200 characters) that determines the generated data', echo: true },
@@ -252,6 +327,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const jwt = readJwtConfig(parsed, problems);
   const apiKeys = parsed.GATEWAY_API_KEYS ?? [];
   const lean = readLeanConfig(parsed, production, problems);
+  if (production && parsed.GATEWAY_ENCRYPTION_KEY === undefined) {
+    problems.push(`GATEWAY_ENCRYPTION_KEY: expected ${variables.GATEWAY_ENCRYPTION_KEY.expects} (required in production: identities and IBANs are encrypted with it)`);
+  }
   if (production && apiKeys.length === 0 && jwt === undefined) {
     problems.push(
       'GATEWAY_API_KEYS / GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL: production needs at least one way to authenticate callers; set API keys for services and/or JWT settings for end users',
@@ -292,6 +370,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
     },
     webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
+    limits: {
+      maxDepth: parsed.GATEWAY_MAX_DEPTH ?? 10,
+      maxAliases: parsed.GATEWAY_MAX_ALIASES ?? 30,
+      maxTokens: parsed.GATEWAY_MAX_TOKENS ?? 2_000,
+      maxDirectives: parsed.GATEWAY_MAX_DIRECTIVES ?? 10,
+      maxCost: parsed.GATEWAY_MAX_COST ?? 10_000,
+      maxBatch: parsed.GATEWAY_MAX_BATCH ?? 1,
+    },
+    rateLimit: readRateLimit(parsed),
+    trustedDocumentsFile: parsed.GATEWAY_TRUSTED_DOCUMENTS_FILE,
+    encryption:
+      parsed.GATEWAY_ENCRYPTION_KEY !== undefined
+        ? { ...parsed.GATEWAY_ENCRYPTION_KEY, developmentKey: false }
+        : { keys: new Map([[DEVELOPMENT_ENCRYPTION_KEY.id, DEVELOPMENT_ENCRYPTION_KEY.key]]), current: DEVELOPMENT_ENCRYPTION_KEY.id, developmentKey: true },
   };
 }
 
@@ -348,7 +440,14 @@ function readLeanConfig(parsed: Parsed, production: boolean, problems: string[])
     webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
     region: parsed.LEAN_REGION ?? 'UAE',
     linkSandbox: baseUrl !== LEAN_HOSTS.production,
+    circuit: { failures: parsed.LEAN_CIRCUIT_FAILURES ?? 5, openMs: (parsed.LEAN_CIRCUIT_OPEN_SECONDS ?? 30) * 1_000 },
   };
+}
+
+function readRateLimit(parsed: Parsed): Config['rateLimit'] {
+  const perSecond = parsed.GATEWAY_RATE_LIMIT_PER_SECOND ?? 20;
+  if (perSecond === 0) return undefined;
+  return { perSecond, burst: parsed.GATEWAY_RATE_LIMIT_BURST ?? 60 };
 }
 
 function readSandboxConfig(parsed: Parsed): SandboxConfig {

@@ -89,7 +89,7 @@ describe('configuration', () => {
     expect(problemsOf({ LEAN_ENV: 'sandbox' }).join('\n')).toContain('LEAN_APP_TOKEN: expected');
   });
 
-  it.each(['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET'])('production refuses to start without %s', (name) => {
+  it.each(['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET', 'GATEWAY_ENCRYPTION_KEY'])('production refuses to start without %s', (name) => {
     const env: Record<string, string> = { NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...production.env };
     delete env[name];
     expect(problemsOf(env).join('\n')).toContain(`${name}: expected`);
@@ -108,6 +108,31 @@ describe('configuration', () => {
   it('refuses a certificate file that cannot be read, and a certificate without its key', () => {
     expect(problemsOf({ LEAN_CERT_FILE: '/nonexistent/cert.pem' }).join('\n')).toContain('LEAN_CERT_FILE: expected a readable PEM file');
     expect(problemsOf({ LEAN_CERT_FILE: production.env['LEAN_CERT_FILE'] ?? '' }).join('\n')).toContain('LEAN_CERT_FILE / LEAN_KEY_FILE: expected both');
+  });
+
+  it('reads encryption keys as id:base64 pairs, the first sealing, and never echoes them', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ GATEWAY_ENCRYPTION_KEY: `k2:${k2}, k1:${k1}` });
+    expect(config.encryption.current).toBe('k2');
+    expect([...config.encryption.keys.keys()]).toEqual(['k2', 'k1']);
+    expect(config.encryption.developmentKey).toBe(false);
+    expect(loadConfig({}).encryption.developmentKey).toBe(true);
+    for (const bad of [`k1:${Buffer.alloc(16).toString('base64')}`, k1, `k1:${k1},k1:${k2}`, `bad id:${k1}`, ',']) {
+      const text = problemsOf({ GATEWAY_ENCRYPTION_KEY: bad }).join('\n');
+      expect(text).toContain('GATEWAY_ENCRYPTION_KEY: expected');
+      expect(text).not.toContain(k1.slice(0, 12));
+    }
+  });
+
+  it('has query limits, a rate limit and a circuit breaker with defaults, each settable', () => {
+    const config = loadConfig({});
+    expect(config.limits).toEqual({ maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxDirectives: 10, maxCost: 10000, maxBatch: 1 });
+    expect(config.rateLimit).toEqual({ perSecond: 20, burst: 60 });
+    expect(config.lean.circuit).toEqual({ failures: 5, openMs: 30_000 });
+    expect(loadConfig({ GATEWAY_RATE_LIMIT_PER_SECOND: '0' }).rateLimit).toBeUndefined();
+    expect(loadConfig({ GATEWAY_RATE_LIMIT_PER_SECOND: '0.5', GATEWAY_RATE_LIMIT_BURST: '3' }).rateLimit).toEqual({ perSecond: 0.5, burst: 3 });
+    expect(problemsOf({ GATEWAY_MAX_DEPTH: '0', GATEWAY_MAX_BATCH: '1000' })).toHaveLength(2);
   });
 
   it('lists every bad variable at once', () => {

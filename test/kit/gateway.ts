@@ -97,6 +97,7 @@ export async function productionLeanEnv(): Promise<{ env: Record<string, string>
       LEAN_KEY_FILE: pki.clientKeyFile,
       LEAN_CA_FILE: pki.caCertFile,
       LEAN_WEBHOOK_SECRET: 'production-webhook-secret-for-tests',
+      GATEWAY_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
     },
     remove: () => pki.remove(),
   };
