@@ -152,7 +152,7 @@ const encryptionKeys = z.string().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'no key' });
     return z.NEVER;
   }
-  return { keys: keys as ReadonlyMap<string, Buffer>, current };
+  return { keys: keys, current };
 });
 
 const integer = (min: number, max: number) =>
