@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_lean_cache.js';
 import * as m0003 from './0003_webhook_inbox.js';
+import * as m0004 from './0004_personal_data_sealed.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_lean_cache': m0002,
   '0003_webhook_inbox': m0003,
+  '0004_personal_data_sealed': m0004,
 };

@@ -9,6 +9,7 @@ import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { WebhookProcessor } from './webhooks/processor.js';
 import { createWebhookReceiver } from './webhooks/receive.js';
 import type { Config } from './config.js';
+import { PersonalDataVault } from './crypto/personal-data.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
@@ -18,6 +19,7 @@ import { connectUpstream } from './lean/upstream.js';
 import type { Logger } from './log.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
+import { sealLegacyPersonalData } from './store/personal-data-store.js';
 
 /** How long in-flight requests may take to finish once shutdown begins. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -42,11 +44,18 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       'no GATEWAY_API_KEYS or JWT settings: every caller without credentials is treated as a local development service; never run like this outside your machine',
     );
   }
+  if (config.encryption.developmentKey) {
+    log.warn('no GATEWAY_ENCRYPTION_KEY: identities and IBANs are sealed with the publicly known development key; never store real personal data like this');
+  }
+  const vault = new PersonalDataVault(config.encryption, log.child({ component: 'personal-data' }));
   const database = await openDatabase(config.database, log);
   const instanceId = randomUUID();
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    // Rows stored before personal data was sealed (migration 0004) are sealed now, before anything reads them.
+    const sealed = await sealLegacyPersonalData(database.db, vault);
+    if (sealed > 0) log.info({ rows: sealed }, 'personal data stored before sealing existed is sealed now');
     await database.db
       .insertInto('gateway_instances')
       .values({ id: instanceId, hostname: hostname(), pid: process.pid, version, database_kind: database.kind })
@@ -67,8 +76,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     log.warn('no LEAN_WEBHOOK_SECRET: webhooks are accepted without checking lean-signature; never run like this outside your machine');
   }
   const events = new EventHub(log.child({ component: 'events' }));
-  const dataDependencies = { db: database.db, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) };
-  const processor = new WebhookProcessor({ db: database.db, lean: upstream.lean, cache: config.cache, leaseMs: config.webhookLeaseMs, log: log.child({ component: 'webhooks' }) });
+  const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) };
+  const processor = new WebhookProcessor({ db: database.db, vault, lean: upstream.lean, cache: config.cache, leaseMs: config.webhookLeaseMs, log: log.child({ component: 'webhooks' }) });
   try {
     await events.listen(database);
   } catch (error) {

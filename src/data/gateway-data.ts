@@ -7,6 +7,7 @@ import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/we
 import type { LeanClient, LeanResult } from '../lean/client.js';
 import { LeanApiError, LeanFailedError } from '../lean/errors.js';
 import type { Logger } from '../log.js';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
 import {
   accountsByIds,
   accountsOfEntities,
@@ -60,6 +61,8 @@ import { batchLoader } from './store-loader.js';
 /** What the data layer needs, shared by every request of the process. */
 export interface DataDependencies {
   readonly db: Kysely<Tables>;
+  /** Seals and opens identities and IBANs at rest. */
+  readonly vault: PersonalDataVault;
   readonly lean: LeanClient;
   readonly cache: CacheConfig;
   readonly inFlight: InFlight;
@@ -112,17 +115,18 @@ export class GatewayData {
     this.cache = deps.cache;
     this.now = deps.now ?? (() => new Date());
     const { db } = this;
+    const { vault } = deps;
 
     this.customerById = batchLoader((ids) => customersByIds(db, ids), (row) => row.id);
     this.customerByAppUserId = batchLoader((ids) => customersByAppUserIds(db, ids), (row) => row.app_user_id);
     this.entityById = batchLoader((ids) => entitiesByIds(db, ids), (row) => row.id);
-    this.accountById = batchLoader((ids) => accountsByIds(db, ids), (row) => row.id);
+    this.accountById = batchLoader((ids) => accountsByIds(db, vault, ids), (row) => row.id);
     this.bankByIdentifier = batchLoader((ids) => banksByIdentifiers(db, ids), (row) => row.identifier);
     this.transactionByKey = batchLoader(
       (keys) => transactionsByKeys(db, keys.map((key) => parseTransactionKey(key))),
       (row) => transactionKey(row.account_id, row.transaction_id),
     );
-    this.consentsByEntity = batchGroupLoader((ids) => consentsOfEntities(db, ids), (row) => row.entity_id);
+    this.consentsByEntity = batchGroupLoader((ids) => consentsOfEntities(db, vault, ids), (row) => row.entity_id);
 
     this.entitiesByCustomer = readThroughLoader<string, CustomerEntities, EntityRow[]>(
       {
@@ -136,7 +140,7 @@ export class GatewayData {
         fetch: async (customerId) => {
           const fetchedAt = this.now();
           const entities = await this.lean.listEntities(customerId);
-          await saveCustomerEntities(db, customerId, entities, fetchedAt);
+          await saveCustomerEntities(db, vault, customerId, entities, fetchedAt);
           const stored = (await entitiesOfCustomers(db, [customerId])).get(customerId);
           return fresh(stored?.entities ?? []);
         },
@@ -150,7 +154,7 @@ export class GatewayData {
       {
         kind: 'accounts',
         id: (entityId) => entityId,
-        read: (ids) => accountsOfEntities(db, ids),
+        read: (ids) => accountsOfEntities(db, vault, ids),
         settle: (stored, _key, now) => {
           if (stored === undefined) return undefined;
           if (stored.status === 'DISCONNECTED') return fresh([]);
@@ -161,8 +165,8 @@ export class GatewayData {
         fetch: async (entityId, stored) => {
           const fetchedAt = this.now();
           return this.interpret(() => this.lean.accounts(entityId), stored, { kind: 'accounts' }, async (data) => {
-            if (!(await saveAccounts(db, entityId, data.accounts, fetchedAt))) return GONE;
-            return (await accountsOfEntities(db, [entityId])).get(entityId)?.accounts ?? [];
+            if (!(await saveAccounts(db, vault, entityId, data.accounts, fetchedAt))) return GONE;
+            return (await accountsOfEntities(db, vault, [entityId])).get(entityId)?.accounts ?? [];
           });
         },
         staleCopy: (stored) => (stored.accountsFetchedAt === null && stored.accounts.length === 0 ? undefined : stored.accounts),
@@ -201,7 +205,7 @@ export class GatewayData {
       {
         kind: 'identity',
         id: (entityId) => entityId,
-        read: (ids) => identitiesOfEntities(db, ids),
+        read: (ids) => identitiesOfEntities(db, vault, ids),
         settle: (stored, _key, now) => {
           if (stored === undefined) return undefined;
           const refused = refusal(stored, 'identity');
@@ -211,8 +215,8 @@ export class GatewayData {
         fetch: async (entityId, stored) => {
           const fetchedAt = this.now();
           return this.interpret(() => this.lean.identity(entityId), stored, { kind: 'identity' }, async (data) => {
-            if (!(await saveIdentity(db, entityId, data, fetchedAt))) return GONE;
-            const saved = (await identitiesOfEntities(db, [entityId])).get(entityId)?.identity;
+            if (!(await saveIdentity(db, vault, entityId, data, fetchedAt))) return GONE;
+            const saved = (await identitiesOfEntities(db, vault, [entityId])).get(entityId)?.identity;
             if (saved === null || saved === undefined) throw new Error('identity vanished after it was saved');
             return saved;
           });
@@ -388,7 +392,7 @@ export class GatewayData {
   async refreshEntities(customerId: string): Promise<void> {
     const fetchedAt = this.now();
     const entities = await this.lean.listEntities(customerId);
-    await saveCustomerEntities(this.db, customerId, entities, fetchedAt);
+    await saveCustomerEntities(this.db, this.deps.vault, customerId, entities, fetchedAt);
     this.entitiesByCustomer.clear(customerId);
   }
 
@@ -396,7 +400,7 @@ export class GatewayData {
   async refreshEntity(entity: EntityRow): Promise<EntityRow | undefined> {
     const fetchedAt = this.now();
     try {
-      await saveEntity(this.db, await this.lean.getEntity(entity.customer_id, entity.id), fetchedAt);
+      await saveEntity(this.db, this.deps.vault, await this.lean.getEntity(entity.customer_id, entity.id), fetchedAt);
     } catch (error) {
       if (!(error instanceof LeanApiError && error.httpStatus === 404)) throw error;
       await this.db.transaction().execute((trx) => disconnectEntity(trx, entity.id));

@@ -18,6 +18,7 @@ export type PendingStatus = 'PENDING' | 'RECONNECT_REQUIRED' | 'READY' | 'FAILED
 /** A Lean permission set as stored: each permission name → granted. */
 export type PermissionSet = Record<string, boolean>;
 
+/** An account in `consents.accounts`; identification, name and secondary_identification are sealed (src/crypto/personal-data.ts). */
 export interface ConsentAccountJson {
   scheme_name: string;
   identification: string;
@@ -80,6 +81,7 @@ export interface AccountsTable {
   name: string | null;
   type: string | null;
   currency: string;
+  /** Sealed text (src/crypto/personal-data.ts), bound to the account id. */
   iban: string | null;
   fetched_at: Date;
 }
@@ -92,6 +94,7 @@ export interface BalancesTable {
   fetched_at: Date;
 }
 
+/** Every personal column is sealed text (src/crypto/personal-data.ts), bound to its entity. */
 export interface IdentitiesTable {
   entity_id: string;
   full_name: string | null;
@@ -162,6 +165,11 @@ export interface WebhookInboxTable {
   processed_at: Date | null;
 }
 
+/** Tables that held rows before personal data was sealed (migration 0004): the gateway seals them at start, then deletes the row. */
+export interface PersonalDataUnsealedTable {
+  table_name: 'identities' | 'accounts' | 'consents';
+}
+
 export interface Tables {
   gateway_instances: GatewayInstancesTable;
   customers: CustomersTable;
@@ -175,4 +183,5 @@ export interface Tables {
   transaction_ranges: TransactionRangesTable;
   pending_results: PendingResultsTable;
   webhook_inbox: WebhookInboxTable;
+  personal_data_unsealed: PersonalDataUnsealedTable;
 }

@@ -4,6 +4,7 @@ import type { TransactionCursor, TransactionRow } from '../store/transactions-st
 import { builder } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
+import { revealed } from './personal-data.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
 
@@ -34,7 +35,7 @@ builder.node(Account, {
       description: `The IBAN. Personal data: an end user needs the scope \`identity:read\` (else FORBIDDEN, and the rest of the answer stands); never logged.`,
       resolve: (account, _a, { principal }) => {
         personalDataForbidden(principal);
-        return account.iban;
+        return revealed(account.iban);
       },
     }),
     balance: t.field({

@@ -1,8 +1,8 @@
-import type { ConsentAccountJson } from '../db/tables.js';
-import type { ConsentRow } from '../store/entities-store.js';
+import type { ConsentAccount as ConsentAccountRow, ConsentRow } from '../store/entities-store.js';
 import { builder } from './builder.js';
 import { personalDataForbidden } from './errors.js';
 import { grantedPermissions, LeanPermission } from './permissions.js';
+import { revealed } from './personal-data.js';
 import { Consent, Identity } from './refs.js';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ export function consentKind(consent: Pick<ConsentRow, 'created_at' | 'expires_at
   return consent.expires_at.getTime() - consent.created_at.getTime() <= DAY_MS ? 'SINGLE_USE' : 'LONG_LIVED';
 }
 
-const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').implement({
+const ConsentAccount = builder.objectRef<ConsentAccountRow>('ConsentAccount').implement({
   description: 'An account the consent covers, as the bank names it.',
   fields: (t) => ({
     schemeName: t.exposeString('scheme_name', { description: 'How the account is identified, e.g. `IBAN`.' }),
@@ -31,7 +31,7 @@ const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').i
       description: 'The account identifier in that scheme (e.g. the IBAN). Personal data: an end user needs the scope `identity:read`.',
       resolve: (account, _a, { principal }) => {
         personalDataForbidden(principal);
-        return account.identification;
+        return revealed(account.identification);
       },
     }),
     name: t.string({
@@ -39,7 +39,7 @@ const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').i
       description: 'The account holder name the bank gives. Personal data: an end user needs the scope `identity:read`.',
       resolve: (account, _a, { principal }) => {
         personalDataForbidden(principal);
-        return account.name;
+        return revealed(account.name);
       },
     }),
     secondaryIdentification: t.string({
@@ -47,7 +47,7 @@ const ConsentAccount = builder.objectRef<ConsentAccountJson>('ConsentAccount').i
       description: 'A second identifier, when the bank gives one. Personal data: an end user needs the scope `identity:read`.',
       resolve: (account, _a, { principal }) => {
         personalDataForbidden(principal);
-        return account.secondary_identification;
+        return revealed(account.secondary_identification);
       },
     }),
   }),
@@ -83,13 +83,17 @@ Consent.implement({
 Identity.implement({
   description: "The account holder's identity as the bank knows it. Personal data: never logged.",
   fields: (t) => ({
-    fullName: t.exposeString('full_name', { nullable: true, description: 'Full name.' }),
-    mobileNumber: t.exposeString('mobile_number', { nullable: true, description: 'Mobile number.' }),
-    gender: t.exposeString('gender', { nullable: true, description: 'Gender as the bank records it.' }),
-    nationalIdentityNumber: t.exposeString('national_identity_number', { nullable: true, description: 'Emirates ID or Saudi national id / iqama.' }),
-    birthDate: t.exposeString('birth_date', { nullable: true, description: 'Date of birth, as the bank gives it.' }),
-    emailAddress: t.exposeString('email_address', { nullable: true, description: 'Email address.' }),
-    address: t.exposeString('address', { nullable: true, description: 'Postal address.' }),
+    fullName: t.string({ nullable: true, description: 'Full name.', resolve: (identity) => revealed(identity.full_name) }),
+    mobileNumber: t.string({ nullable: true, description: 'Mobile number.', resolve: (identity) => revealed(identity.mobile_number) }),
+    gender: t.string({ nullable: true, description: 'Gender as the bank records it.', resolve: (identity) => revealed(identity.gender) }),
+    nationalIdentityNumber: t.string({
+      nullable: true,
+      description: 'Emirates ID or Saudi national id / iqama.',
+      resolve: (identity) => revealed(identity.national_identity_number),
+    }),
+    birthDate: t.string({ nullable: true, description: 'Date of birth, as the bank gives it.', resolve: (identity) => revealed(identity.birth_date) }),
+    emailAddress: t.string({ nullable: true, description: 'Email address.', resolve: (identity) => revealed(identity.email_address) }),
+    address: t.string({ nullable: true, description: 'Postal address.', resolve: (identity) => revealed(identity.address) }),
     fetchedAt: t.field({ type: 'DateTime', description: 'When the gateway read it from Lean.', resolve: (identity) => identity.fetched_at }),
   }),
 });

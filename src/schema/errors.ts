@@ -12,7 +12,8 @@ export type DataErrorCode =
   | 'UPSTREAM_ERROR'
   | 'PERMISSION_NOT_GRANTED'
   | 'ENTITY_DISCONNECTED'
-  | 'UNSUPPORTED_ACCOUNT_TYPE';
+  | 'UNSUPPORTED_ACCOUNT_TYPE'
+  | 'PERSONAL_DATA_UNREADABLE';
 
 /** The same answer whether the object does not exist or belongs to someone else. */
 export function notFound(what: string): GraphQLError {

@@ -1,11 +1,16 @@
 import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { PersonalDataVault, OpenedText } from '../crypto/personal-data.js';
 import type { AccountsTable, IdentitiesTable, Tables } from '../db/tables.js';
 import type { LeanAccount, LeanIdentity } from '../lean/wire.js';
 import { lockLinkedAccount, lockLinkedEntity } from './entities-store.js';
 import { entityGateColumns, gateOf, type EntityGate } from './gates.js';
 
-export type AccountRow = Selectable<AccountsTable> & { readonly customer_id: string; readonly app_user_id: string };
+/** An account as read: its IBAN opened (or why it could not be). */
+export type AccountRow = Omit<Selectable<AccountsTable>, 'iban'> & { readonly iban: OpenedText | null; readonly customer_id: string; readonly app_user_id: string };
+
+/** The AAD place of an account's sealed IBAN. */
+const ibanPlace = (accountId: string) => ({ table: 'accounts', column: 'iban', row: accountId });
 
 
 export interface EntityAccounts extends EntityGate {
@@ -14,7 +19,7 @@ export interface EntityAccounts extends EntityGate {
 }
 
 /** For each entity: its gate, when its accounts were read from Lean and the accounts stored; one statement. */
-export async function accountsOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<Map<string, EntityAccounts>> {
+export async function accountsOfEntities(db: Kysely<Tables>, vault: PersonalDataVault, entityIds: readonly string[]): Promise<Map<string, EntityAccounts>> {
   const found = new Map<string, EntityAccounts>();
   if (entityIds.length === 0) return found;
   const rows = await db
@@ -49,7 +54,7 @@ export async function accountsOfEntities(db: Kysely<Tables>, entityIds: readonly
       name: row.name,
       type: row.type,
       currency: row.currency,
-      iban: row.iban,
+      iban: vault.openNullable(row.iban, ibanPlace(row.id)),
       fetched_at: row.fetched_at,
       customer_id: row.customer_id,
       app_user_id: row.app_user_id,
@@ -58,9 +63,9 @@ export async function accountsOfEntities(db: Kysely<Tables>, entityIds: readonly
   return found;
 }
 
-export async function accountsByIds(db: Kysely<Tables>, ids: readonly string[]): Promise<AccountRow[]> {
+export async function accountsByIds(db: Kysely<Tables>, vault: PersonalDataVault, ids: readonly string[]): Promise<AccountRow[]> {
   if (ids.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('accounts')
     .innerJoin('entities', 'entities.id', 'accounts.entity_id')
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
@@ -68,13 +73,14 @@ export async function accountsByIds(db: Kysely<Tables>, ids: readonly string[]):
     .select(['entities.customer_id', 'customers.app_user_id'])
     .where('accounts.id', 'in', ids)
     .execute();
+  return rows.map((row) => ({ ...row, iban: vault.openNullable(row.iban, ibanPlace(row.id)) }));
 }
 
 /**
  * Lean's account list for an entity is the truth: upsert what it lists, delete what it no longer does.
  * False (nothing written) when the entity was disconnected meanwhile.
  */
-export async function saveAccounts(db: Kysely<Tables>, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<boolean> {
+export async function saveAccounts(db: Kysely<Tables>, vault: PersonalDataVault, entityId: string, accounts: readonly LeanAccount[], fetchedAt: Date): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     if (!(await lockLinkedEntity(trx, entityId))) return false;
     const values = accounts.map((account, position) => ({
@@ -84,7 +90,7 @@ export async function saveAccounts(db: Kysely<Tables>, entityId: string, account
       name: account.name ?? null,
       type: account.type ?? null,
       currency: account.currency_code,
-      iban: account.iban ?? null,
+      iban: vault.sealNullable(account.iban, ibanPlace(account.account_id)),
       fetched_at: fetchedAt,
     }));
     if (values.length > 0) {
@@ -168,14 +174,21 @@ export async function saveBalance(db: Kysely<Tables>, balance: { accountId: stri
   });
 }
 
-export type IdentityRow = Selectable<IdentitiesTable>;
+/** The personal columns of `identities`: each sealed on its own, bound to its entity. */
+export const IDENTITY_COLUMNS = ['full_name', 'mobile_number', 'gender', 'national_identity_number', 'birth_date', 'email_address', 'address'] as const;
+type IdentityColumn = (typeof IDENTITY_COLUMNS)[number];
+
+/** An identity as read: each field opened (or why it could not be). */
+export type IdentityRow = Omit<Selectable<IdentitiesTable>, IdentityColumn> & { readonly [C in IdentityColumn]: OpenedText | null };
+
+const identityPlace = (entityId: string, column: IdentityColumn) => ({ table: 'identities', column, row: entityId });
 
 export interface EntityIdentity extends EntityGate {
   readonly identity: IdentityRow | null;
 }
 
 /** For each entity: its gate and the stored identity, if any; one statement. */
-export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<Map<string, EntityIdentity>> {
+export async function identitiesOfEntities(db: Kysely<Tables>, vault: PersonalDataVault, entityIds: readonly string[]): Promise<Map<string, EntityIdentity>> {
   const found = new Map<string, EntityIdentity>();
   if (entityIds.length === 0) return found;
   const rows = await db
@@ -196,6 +209,7 @@ export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readon
     .where('entities.id', 'in', entityIds)
     .execute();
   for (const row of rows) {
+    const opened = (column: IdentityColumn) => vault.openNullable(row[column], identityPlace(row.entity_id, column));
     found.set(row.entity_id, {
       ...gateOf(row),
       identity:
@@ -203,13 +217,13 @@ export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readon
           ? null
           : {
               entity_id: row.entity_id,
-              full_name: row.full_name,
-              mobile_number: row.mobile_number,
-              gender: row.gender,
-              national_identity_number: row.national_identity_number,
-              birth_date: row.birth_date,
-              email_address: row.email_address,
-              address: row.address,
+              full_name: opened('full_name'),
+              mobile_number: opened('mobile_number'),
+              gender: opened('gender'),
+              national_identity_number: opened('national_identity_number'),
+              birth_date: opened('birth_date'),
+              email_address: opened('email_address'),
+              address: opened('address'),
               fetched_at: row.fetched_at,
             },
     });
@@ -218,16 +232,17 @@ export async function identitiesOfEntities(db: Kysely<Tables>, entityIds: readon
 }
 
 /** False (nothing written) when the entity was disconnected meanwhile. */
-export async function saveIdentity(db: Kysely<Tables>, entityId: string, identity: LeanIdentity, fetchedAt: Date): Promise<boolean> {
+export async function saveIdentity(db: Kysely<Tables>, vault: PersonalDataVault, entityId: string, identity: LeanIdentity, fetchedAt: Date): Promise<boolean> {
+  const sealed = (column: IdentityColumn) => vault.sealNullable(identity[column], identityPlace(entityId, column));
   const values = {
     entity_id: entityId,
-    full_name: identity.full_name ?? null,
-    mobile_number: identity.mobile_number ?? null,
-    gender: identity.gender ?? null,
-    national_identity_number: identity.national_identity_number ?? null,
-    birth_date: identity.birth_date ?? null,
-    email_address: identity.email_address ?? null,
-    address: identity.address ?? null,
+    full_name: sealed('full_name'),
+    mobile_number: sealed('mobile_number'),
+    gender: sealed('gender'),
+    national_identity_number: sealed('national_identity_number'),
+    birth_date: sealed('birth_date'),
+    email_address: sealed('email_address'),
+    address: sealed('address'),
     fetched_at: fetchedAt,
   };
   const { entity_id: _key, ...update } = values;

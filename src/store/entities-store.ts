@@ -1,10 +1,26 @@
 import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BanksTable, ConsentsTable, EntitiesTable, EntityStatus, PermissionSet, Tables } from '../db/tables.js';
+import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
+import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityStatus, PermissionSet, Tables } from '../db/tables.js';
 import type { LeanConsent, LeanEntity, LeanPermissions } from '../lean/wire.js';
 
 export type EntityRow = Selectable<EntitiesTable> & { readonly app_user_id: string };
-export type ConsentRow = Selectable<ConsentsTable>;
+/** An account a consent names, as read: identifiers and holder name opened (or why they could not be). */
+export interface ConsentAccount {
+  readonly scheme_name: string;
+  readonly identification: OpenedText;
+  readonly name: OpenedText | null;
+  readonly secondary_identification: OpenedText | null;
+}
+export type ConsentRow = Omit<Selectable<ConsentsTable>, 'accounts'> & { readonly accounts: ConsentAccount[] };
+
+/** The personal fields of an account in `consents.accounts`: each sealed, bound to its consent and position. */
+export const CONSENT_ACCOUNT_FIELDS = ['identification', 'name', 'secondary_identification'] as const;
+export const consentAccountPlace = (consentId: string, position: number, field: (typeof CONSENT_ACCOUNT_FIELDS)[number]) => ({
+  table: 'consents',
+  column: `accounts.${position}.${field}`,
+  row: consentId,
+});
 export type BankRow = Selectable<BanksTable>;
 
 const entityColumns = [
@@ -90,9 +106,18 @@ export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: reado
   return found;
 }
 
-export async function consentsOfEntities(db: Kysely<Tables>, entityIds: readonly string[]): Promise<ConsentRow[]> {
+export async function consentsOfEntities(db: Kysely<Tables>, vault: PersonalDataVault, entityIds: readonly string[]): Promise<ConsentRow[]> {
   if (entityIds.length === 0) return [];
-  return db.selectFrom('consents').selectAll().where('entity_id', 'in', entityIds).orderBy('entity_id').orderBy('position').execute();
+  const rows = await db.selectFrom('consents').selectAll().where('entity_id', 'in', entityIds).orderBy('entity_id').orderBy('position').execute();
+  return rows.map((row) => ({
+    ...row,
+    accounts: row.accounts.map((account, position) => ({
+      scheme_name: account.scheme_name,
+      identification: vault.open(account.identification, consentAccountPlace(row.id, position, 'identification')),
+      name: vault.openNullable(account.name, consentAccountPlace(row.id, position, 'name')),
+      secondary_identification: vault.openNullable(account.secondary_identification, consentAccountPlace(row.id, position, 'secondary_identification')),
+    })),
+  }));
 }
 
 export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readonly string[]): Promise<BankRow[]> {
@@ -104,9 +129,9 @@ export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readon
  * Lean's entity list for a customer is the truth: each listed entity is upserted with its consents,
  * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
  */
-export async function saveCustomerEntities(db: Kysely<Tables>, customerId: string, entities: readonly LeanEntity[], fetchedAt: Date): Promise<void> {
+export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly LeanEntity[], fetchedAt: Date): Promise<void> {
   await inTransaction(db, async (trx) => {
-    for (const entity of entities) await upsertEntity(trx, entity, fetchedAt);
+    for (const entity of entities) await upsertEntity(trx, vault, entity, fetchedAt);
     const listed = entities.map((entity) => entity.id);
     const gone = await trx
       .selectFrom('entities')
@@ -123,11 +148,11 @@ export async function saveCustomerEntities(db: Kysely<Tables>, customerId: strin
 }
 
 /** One entity as Lean answered it (a refresh), in a transaction. */
-export async function saveEntity(db: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
-  await inTransaction(db, (trx) => upsertEntity(trx, entity, fetchedAt));
+export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: LeanEntity, fetchedAt: Date): Promise<void> {
+  await inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
 }
 
-async function upsertEntity(trx: Kysely<Tables>, entity: LeanEntity, fetchedAt: Date): Promise<void> {
+async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: LeanEntity, fetchedAt: Date): Promise<void> {
   const permissions = JSON.stringify(permissionSet(entity.permissions));
   // The earliest consent is when the user linked the bank; UAE entities carry none, so first sight counts.
   const consentCreated = (entity.consents ?? []).map((c) => parseInstant(c.creation_date_time)).filter((d): d is Date => d !== null);
@@ -157,11 +182,11 @@ async function upsertEntity(trx: Kysely<Tables>, entity: LeanEntity, fetchedAt: 
     .execute();
   if (entity.consents === undefined) return;
   await trx.deleteFrom('consents').where('entity_id', '=', entity.id).execute();
-  const consents = entity.consents.map((consent, position) => consentValues(entity.id, consent, position));
+  const consents = entity.consents.map((consent, position) => consentValues(vault, entity.id, consent, position));
   if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
 }
 
-function consentValues(entityId: string, consent: LeanConsent, position: number) {
+function consentValues(vault: PersonalDataVault, entityId: string, consent: LeanConsent, position: number) {
   return {
     id: consent.id,
     entity_id: entityId,
@@ -175,12 +200,14 @@ function consentValues(entityId: string, consent: LeanConsent, position: number)
     transactions_from: parseInstant(consent.transaction_from_date_time),
     transactions_to: parseInstant(consent.transaction_to_date_time),
     accounts: JSON.stringify(
-      (consent.accounts ?? []).map((a) => ({
-        scheme_name: a.scheme_name,
-        identification: a.identification,
-        name: a.name ?? null,
-        secondary_identification: a.secondary_identification ?? null,
-      })),
+      (consent.accounts ?? []).map(
+        (a, index): ConsentAccountJson => ({
+          scheme_name: a.scheme_name,
+          identification: vault.seal(a.identification, consentAccountPlace(consent.id, index, 'identification')),
+          name: vault.sealNullable(a.name, consentAccountPlace(consent.id, index, 'name')),
+          secondary_identification: vault.sealNullable(a.secondary_identification, consentAccountPlace(consent.id, index, 'secondary_identification')),
+        }),
+      ),
     ),
   };
 }

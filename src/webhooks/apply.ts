@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CacheConfig } from '../config.js';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { DataKind, Tables } from '../db/tables.js';
 import { publishEvent } from '../events/bus.js';
 import type { LeanClient } from '../lean/client.js';
@@ -15,6 +16,8 @@ import { markWebhookDone, type InboxRow } from '../store/webhook-inbox-store.js'
 
 export interface ApplyDependencies {
   readonly db: Kysely<Tables>;
+  /** Seals identities and IBANs before they are stored. */
+  readonly vault: PersonalDataVault;
   readonly lean: LeanClient;
   readonly cache: CacheConfig;
 }
@@ -106,7 +109,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
       return done('APPLIED', undefined, async (trx) => {
         await adoptCustomer(trx, { id: payload.customer_id, appUserId });
         if (payload.bank_details !== undefined) await upsertBank(trx, payload.bank_details);
-        await saveEntity(trx, entity, new Date());
+        await saveEntity(trx, deps.vault, entity, new Date());
         await publishEvent(trx, { topic: 'entityLinked', customerId: payload.customer_id, entityId: payload.id });
       });
     }
@@ -142,7 +145,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
       const entity = await lookUp(() => deps.lean.getEntity(customerId, entityId));
       return done('APPLIED', undefined, async (trx) => {
         if (entity === undefined) await disconnectEntity(trx, entityId);
-        else await saveEntity(trx, entity, new Date());
+        else await saveEntity(trx, deps.vault, entity, new Date());
       });
     }
     case 'entity.data.refresh.updated': {
@@ -181,7 +184,7 @@ async function completeResults(
   const fetchedAt = new Date();
   const data: unknown = answer.data;
   return done('APPLIED', undefined, async (trx) => {
-    const stored = await storeResults(trx, deps.cache, pending, data, fetchedAt);
+    const stored = await storeResults(trx, deps, pending, data, fetchedAt);
     // Published once: only by the transaction that completes the request, and only if the data was kept.
     if ((await completePendingRequest(trx, pending.results_id, stored ? 'READY' : 'FAILED')) && stored) {
       await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
@@ -190,13 +193,13 @@ async function completeResults(
 }
 
 /** Stores an asynchronous answer as if the call that went pending had answered it; false when the link is gone. */
-async function storeResults(trx: Kysely<Tables>, cache: CacheConfig, pending: PendingRow, data: unknown, fetchedAt: Date): Promise<boolean> {
+async function storeResults(trx: Kysely<Tables>, { cache, vault }: Pick<ApplyDependencies, 'cache' | 'vault'>, pending: PendingRow, data: unknown, fetchedAt: Date): Promise<boolean> {
   const kind: DataKind = pending.kind;
   switch (kind) {
     case 'accounts':
-      return saveAccounts(trx, pending.entity_id, (data as { accounts: Parameters<typeof saveAccounts>[2] }).accounts, fetchedAt);
+      return saveAccounts(trx, vault, pending.entity_id, (data as { accounts: Parameters<typeof saveAccounts>[3] }).accounts, fetchedAt);
     case 'identity':
-      return saveIdentity(trx, pending.entity_id, data as Parameters<typeof saveIdentity>[2], fetchedAt);
+      return saveIdentity(trx, vault, pending.entity_id, data as Parameters<typeof saveIdentity>[3], fetchedAt);
     case 'balance': {
       const balance = data as { balance: string; currency_code: string };
       if (pending.account_id === null) return false;
