@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import { databaseUnavailableError } from './database-errors.js';
 
 export interface NodeServerContext {
   req: IncomingMessage;
@@ -48,7 +49,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
           const text = original.message.length > MAX_ECHO ? `${original.message.slice(0, MAX_ECHO)}…` : original.message;
           return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
         }
-        return maskError(error, message, isDev);
+        return databaseUnavailableError(error) ?? maskError(error, message, isDev);
       },
     },
     logging: yogaLogger(log),

@@ -32,20 +32,44 @@ export class LeanApiError extends Error {
   }
 }
 
-/** Lean could not be reached or did not answer in time. */
+/**
+ * Why no answer came from Lean: it could not be reached, did not answer in time, its endpoint's
+ * circuit is open after repeated failures, or calls are paused because Lean answered 429.
+ */
+export type UnavailableReason = 'timeout' | 'network' | 'circuit_open' | 'rate_limited';
+
+const UNAVAILABLE_MESSAGES: Record<UnavailableReason, string> = {
+  timeout: 'Lean did not answer in time on',
+  network: 'Lean could not be reached on',
+  circuit_open: 'Lean kept failing; the circuit is open for',
+  rate_limited: 'Lean asked us to slow down; calls are paused, including',
+};
+
+/** Lean could not be reached, did not answer in time, or was not asked (open circuit, rate-limit pause). */
 export class LeanUnavailableError extends Error {
-  readonly reason: 'timeout' | 'network';
+  readonly reason: UnavailableReason;
   readonly correlationId: string;
   readonly endpoint: string;
   /** A read may be repeated later; a write must be resolved by a lookup first. */
   readonly retryable: boolean;
-  constructor(details: { reason: 'timeout' | 'network'; correlationId: string; endpoint: string; cause: unknown; safeToRetry?: boolean }) {
-    super(`Lean ${details.reason === 'timeout' ? 'did not answer in time' : 'could not be reached'} on ${details.endpoint}`, { cause: details.cause });
+  /** When trying again may help: the rest of an open circuit's wait or of a rate-limit pause. */
+  readonly retryAfterMs: number | undefined;
+  constructor(details: {
+    reason: UnavailableReason;
+    correlationId: string;
+    endpoint: string;
+    cause?: unknown;
+    safeToRetry?: boolean;
+    retryAfterMs?: number | undefined;
+  }) {
+    super(`${UNAVAILABLE_MESSAGES[details.reason]} ${details.endpoint}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'LeanUnavailableError';
     this.reason = details.reason;
     this.correlationId = details.correlationId;
     this.endpoint = details.endpoint;
-    this.retryable = details.safeToRetry ?? true;
+    // Nothing was sent when the circuit is open or calls are paused: a write may be repeated too.
+    this.retryable = details.reason === 'circuit_open' || details.reason === 'rate_limited' ? true : (details.safeToRetry ?? true);
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

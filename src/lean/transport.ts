@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import type { Logger } from '../log.js';
+import { CircuitOpen, EndpointCircuits, type CircuitSettings } from './circuits.js';
 import { LeanApiError, LeanUnavailableError } from './errors.js';
+import { RateLimitPause } from './rate-pause.js';
 import { errorBody } from './wire.js';
 
 export interface LeanTransportOptions {
@@ -17,9 +19,16 @@ export interface LeanTransportOptions {
   readonly log: Logger;
   /** First backoff step; doubles per attempt, with jitter. */
   readonly retryBaseMs?: number;
-  /** No single wait is longer than this, `Retry-After` included. */
+  /** No single wait is longer than this, `Retry-After` and a rate-limit pause included. */
   readonly retryMaxMs?: number;
+  /** The circuit breaker of each endpoint; 5 failed calls in a row open it for 30 s unless set. */
+  readonly circuit?: CircuitSettings | undefined;
 }
+
+/** A 429 without Retry-After pauses calls at least this long. */
+const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
+/** A Retry-After longer than this is taken as this: a bogus header must not silence Lean for hours. */
+const MAX_RATE_LIMIT_PAUSE_MS = 5 * 60_000;
 
 export interface LeanCall {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -64,13 +73,18 @@ export class LeanCallCounter {
   }
 }
 
-/** HTTP to Lean: keep-alive, mutual TLS, per-call timeout, bounded concurrency, retries for reads. */
+/**
+ * HTTP to Lean: keep-alive, mutual TLS, per-call timeout, bounded concurrency, retries for reads, a
+ * circuit breaker per endpoint, and a pause of every call after Lean answers 429.
+ */
 export class LeanTransport {
   readonly calls = new LeanCallCounter();
   private readonly agent: Agent;
   private readonly limit: LimitFunction;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly circuits: EndpointCircuits;
+  private readonly pause: RateLimitPause;
 
   constructor(private readonly options: LeanTransportOptions) {
     this.agent = new Agent({
@@ -81,13 +95,26 @@ export class LeanTransport {
     this.limit = pLimit(options.maxConcurrency);
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    this.circuits = new EndpointCircuits(options.circuit ?? { failures: 5, openMs: 30_000 }, options.log);
+    this.pause = new RateLimitPause(options.log);
   }
 
   async send(call: LeanCall): Promise<LeanAnswer> {
     const correlationId = randomUUID(); // one id for the call and all its retries, so Lean can join them
-    const attempts = call.retry ? this.options.maxRetries + 1 : 1;
+    try {
+      // A call counts against its endpoint's circuit once, after its retries.
+      return await this.circuits.run(call.endpoint, correlationId, (probe) => this.attempts(call, correlationId, probe));
+    } catch (error) {
+      if (!(error instanceof CircuitOpen)) throw error;
+      throw new LeanUnavailableError({ reason: 'circuit_open', correlationId, endpoint: call.endpoint, retryAfterMs: error.retryAfterMs, safeToRetry: call.retry });
+    }
+  }
+
+  /** One call with its retries; the half-open probe is a single attempt, so a failing Lean sees one request. */
+  private async attempts(call: LeanCall, correlationId: string, probe: boolean): Promise<LeanAnswer> {
+    const attempts = call.retry && !probe ? this.options.maxRetries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
+      let started = performance.now();
       const logAttempt = (outcome: string, httpStatus?: number) => {
         this.calls.record(call.endpoint, outcome);
         const line = { lean: { endpoint: call.endpoint, correlationId, attempt, outcome, httpStatus, ms: Math.round(performance.now() - started) } };
@@ -96,8 +123,15 @@ export class LeanTransport {
       };
       let answer: { status: number; text: string; retryAfter: string | undefined };
       try {
-        answer = await this.limit(() => this.exchange(call, correlationId));
+        await this.waitOutPause(call, correlationId);
+        answer = await this.limit(async () => {
+          // A pause may have begun while this call queued for a connection.
+          await this.waitOutPause(call, correlationId);
+          started = performance.now();
+          return this.exchange(call, correlationId);
+        });
       } catch (error) {
+        if (error instanceof LeanUnavailableError) throw error; // paused: nothing was sent
         const reason = isTimeout(error) ? 'timeout' : 'network';
         logAttempt(reason === 'timeout' ? 'timeout' : 'network_error');
         if (attempt < attempts) {
@@ -125,13 +159,23 @@ export class LeanTransport {
         retryAfterMs,
         safeToRetry: call.retry,
       });
+      const wait = retryAfterMs ?? (answer.status === 429 ? Math.max(MIN_RATE_LIMIT_PAUSE_MS, this.backoff(attempt)) : this.backoff(attempt));
+      // Lean limits the application, not one call: every call waits out the pause, this one included.
+      if (answer.status === 429) this.pause.begin(Math.min(wait, MAX_RATE_LIMIT_PAUSE_MS), call.endpoint, correlationId);
       // A Retry-After longer than we would ever wait is Lean asking us to stop for now.
-      const wait = retryAfterMs ?? this.backoff(attempt);
       if (error.retryable && attempt < attempts && wait <= this.retryMaxMs) {
-        await sleep(wait);
+        if (answer.status !== 429) await sleep(wait);
         continue;
       }
       throw error;
+    }
+  }
+
+  /** Waits out a rate-limit pause that ends within `retryMaxMs`; a longer one fails the call at once, unsent. */
+  private async waitOutPause(call: LeanCall, correlationId: string): Promise<void> {
+    const remaining = await this.pause.waitOut(this.retryMaxMs);
+    if (remaining !== undefined) {
+      throw new LeanUnavailableError({ reason: 'rate_limited', correlationId, endpoint: call.endpoint, retryAfterMs: remaining, safeToRetry: call.retry });
     }
   }
 

@@ -65,6 +65,7 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
       timeoutMs: settings.timeoutMs,
       maxConcurrency: settings.maxConcurrency,
       maxRetries: settings.maxRetries,
+      circuit: settings.circuit,
       log: log.child({ component: 'lean' }),
     }),
   );

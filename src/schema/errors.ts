@@ -35,16 +35,21 @@ export function forbidden(message: string): GraphQLError {
 export function upstreamError(error: unknown, path?: readonly (string | number)[]): GraphQLError | undefined {
   const options = (code: DataErrorCode, extensions: Record<string, unknown>) => ({ ...(path && { path }), extensions: { code, ...extensions } });
   if (error instanceof LeanUnavailableError) {
-    return new GraphQLError('Lean is not answering; try again shortly', options('UPSTREAM_UNAVAILABLE', { reason: error.reason, correlationId: error.correlationId }));
+    return new GraphQLError(
+      error.reason === 'circuit_open' || error.reason === 'rate_limited' ? 'Lean is not being called for a moment; try again shortly' : 'Lean is not answering; try again shortly',
+      options('UPSTREAM_UNAVAILABLE', { reason: error.reason, correlationId: error.correlationId, ...retryAfter(error.retryAfterMs) }),
+    );
   }
   if (error instanceof LeanApiError) {
     const unavailable = error.httpStatus >= 500 || error.httpStatus === 429;
     return new GraphQLError(
       unavailable ? 'Lean is not answering; try again shortly' : `Lean refused the request (${error.leanStatus})`,
       options(unavailable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR', {
+        ...(unavailable && { reason: error.httpStatus === 429 ? 'rate_limited' : 'server_error' }),
         leanStatus: error.leanStatus,
         correlationId: error.correlationId,
         ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+        ...retryAfter(error.retryAfterMs),
       }),
     );
   }
@@ -55,6 +60,11 @@ export function upstreamError(error: unknown, path?: readonly (string | number)[
     return new GraphQLError("Lean's answer was not in the documented shape", options('UPSTREAM_ERROR', { correlationId: error.correlationId }));
   }
   return undefined;
+}
+
+/** A hint in whole seconds (at least 1) for when trying again may help. */
+function retryAfter(ms: number | undefined): { retryAfterSeconds?: number } {
+  return ms === undefined ? {} : { retryAfterSeconds: Math.max(1, Math.ceil(ms / 1_000)) };
 }
 
 /** Runs a resolver body; Lean failures become typed GraphQL errors, anything else stays unexpected. */

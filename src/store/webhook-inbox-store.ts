@@ -83,6 +83,20 @@ export async function markWebhookAttemptFailed(db: Kysely<Tables>, claim: Pick<I
     .execute();
 }
 
+/**
+ * Tries again after `retryInMs` without counting the attempt: it could not run for a reason outside
+ * the row (Lean's circuit open or calls paused, the database away), so it must not bring FAILED closer.
+ */
+export async function deferWebhook(db: Kysely<Tables>, claim: Pick<InboxRow, 'id' | 'attempts'>, reason: string, retryInMs: number): Promise<void> {
+  await db
+    .updateTable('webhook_inbox')
+    .set((eb) => ({ attempts: eb('attempts', '-', 1), last_error: reason, next_attempt_at: sql<Date>`now() + ${`${retryInMs} milliseconds`}::interval` }))
+    .where('id', '=', claim.id)
+    .where('status', '=', 'RECEIVED')
+    .where('attempts', '=', claim.attempts)
+    .execute();
+}
+
 /** Every FAILED row is due again, attempts reset; answers how many. */
 export async function replayFailedWebhooks(db: Kysely<Tables>): Promise<number> {
   const rows = await db

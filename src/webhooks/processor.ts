@@ -1,5 +1,7 @@
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { LeanUnavailableError } from '../lean/errors.js';
 import type { Logger } from '../log.js';
-import { claimDueWebhook, markWebhookAttemptFailed, type InboxRow } from '../store/webhook-inbox-store.js';
+import { claimDueWebhook, deferWebhook, markWebhookAttemptFailed, type InboxRow } from '../store/webhook-inbox-store.js';
 import { applyWebhook, ClaimLost, RetryLater, type ApplyDependencies } from './apply.js';
 
 export interface ProcessorOptions extends ApplyDependencies {
@@ -13,6 +15,8 @@ export interface ProcessorOptions extends ApplyDependencies {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** While the database fails, polls back off up to this; a webhook stored meanwhile wakes the processor at once. */
+const MAX_POLL_BACKOFF_MS = 30_000;
 
 /**
  * Applies inbox rows in order of arrival, each at least once: a failing row is retried with
@@ -27,6 +31,9 @@ export class WebhookProcessor {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Drains in a row that failed on the database, and when polling resumes. */
+  private databaseFailures = 0;
+  private resumeAt = 0;
 
   constructor(private readonly options: ProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -36,7 +43,9 @@ export class WebhookProcessor {
 
   /** Starts polling and applies what is due now (rows left by a crash included). */
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer = setInterval(() => {
+      if (Date.now() >= this.resumeAt) this.wake();
+    }, this.pollMs);
     this.timer.unref();
     this.wake();
   }
@@ -49,7 +58,19 @@ export class WebhookProcessor {
       return;
     }
     this.running = this.drain()
-      .catch((error: unknown) => this.options.log.warn({ err: describe(error) }, 'webhook processing paused: the database failed; it resumes on the next poll'))
+      .then(
+        () => {
+          this.databaseFailures = 0;
+          this.resumeAt = 0;
+        },
+        (error: unknown) => {
+          // Nothing is marked FAILED for an outage: rows stay RECEIVED and polls back off until it ends.
+          this.databaseFailures += 1;
+          const retryInMs = Math.min(MAX_POLL_BACKOFF_MS, this.pollMs * 2 ** (this.databaseFailures - 1));
+          this.resumeAt = Date.now() + retryInMs;
+          this.options.log.warn({ err: describe(error), retryInMs }, 'webhook processing paused: the database failed; it resumes after the backoff');
+        },
+      )
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -85,6 +106,12 @@ export class WebhookProcessor {
         return;
       }
       const reason = describe(error);
+      const deferral = deferralOf(error);
+      if (deferral !== undefined) {
+        await deferWebhook(this.options.db, row, reason, deferral);
+        log.info({ reason, retryInMs: deferral }, 'webhook not applied: Lean or the database is unavailable for now; trying again later, attempt not counted');
+        return;
+      }
       const retry = row.attempts < this.maxAttempts;
       const delay = error instanceof RetryLater && error.retryInMs !== undefined ? error.retryInMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (row.attempts - 1));
       await markWebhookAttemptFailed(this.options.db, row, reason, retry ? delay : undefined);
@@ -92,6 +119,16 @@ export class WebhookProcessor {
       else log.warn({ reason }, 'webhook failed; kept for replay');
     }
   }
+}
+
+/**
+ * How long to wait when an attempt could not run for a reason outside the row: Lean's circuit open
+ * or calls paused after a 429 (until they end), or the database unreachable.
+ */
+function deferralOf(error: unknown): number | undefined {
+  if (error instanceof LeanUnavailableError && (error.reason === 'circuit_open' || error.reason === 'rate_limited')) return Math.max(500, error.retryAfterMs ?? 1_000);
+  if (isDatabaseUnavailable(error)) return 1_000;
+  return undefined;
 }
 
 /** A reason safe for logs and the inbox row: the error's class and message, never a body. */
