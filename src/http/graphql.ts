@@ -88,11 +88,26 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
 function yogaLogger(log: Logger): YogaLogger {
   const child = log.child({ component: 'yoga' });
   return {
-    debug: (...args: unknown[]) => child.debug(args.map(String).join(' ')),
-    info: (...args: unknown[]) => child.info(args.map(String).join(' ')),
-    warn: (...args: unknown[]) => child.warn(args.map(String).join(' ')),
-    error: (...args: unknown[]) => child.error(args.map(String).join(' ')),
+    debug: (...args: unknown[]) => child.debug(yogaLine(args)),
+    info: (...args: unknown[]) => child.info(yogaLine(args)),
+    warn: (...args: unknown[]) => child.warn(yogaLine(args)),
+    error: (...args: unknown[]) => child.error(yogaLine(args)),
   };
+}
+
+/**
+ * Yoga hands its logger whole errors, whose messages echo the request (a syntax error quotes the
+ * document, an invalid id repeats it, and either may be someone's name or IBAN): only an error's
+ * kind and code are written. Unexpected errors are logged with their stack by useErrorHandler.
+ */
+function yogaLine(args: unknown[]): string {
+  return args
+    .map((arg) => {
+      if (!(arg instanceof Error)) return String(arg);
+      const code = (arg as { extensions?: { code?: unknown } }).extensions?.code;
+      return `${arg.name}${typeof code === 'string' ? ` (${code})` : ''}: message not logged, it may echo the request`;
+    })
+    .join(' ');
 }
 
 /** Adds the errors that accompany data (stale copies served, further broken rules) to the result. */
