@@ -268,3 +268,39 @@ describe('encryption keys rotate by key id', () => {
     expect(again.entity).toEqual(read);
   });
 });
+
+describe('without GATEWAY_ENCRYPTION_KEY (outside production)', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase('personal_data_dev_key');
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it('seals with the development key and warns at start that it is publicly known', async () => {
+    gateway = await startTestGateway({ ...database.env, GATEWAY_API_KEYS: SERVICE_KEY });
+    const warning = gateway.logs.map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.msg.includes('GATEWAY_ENCRYPTION_KEY'));
+    expect(warning).toMatchObject({ level: 40 });
+    expect(warning?.msg).toContain('publicly known development key');
+    const customer = await createCustomer(gateway, 'dev-key-user', { token: SERVICE_KEY });
+    const entity = await linkBank(gateway, customer.leanCustomerId, 'LEANMB1');
+    expect((await readEntity(gateway, entity.id)).answer.body.errors).toBeUndefined();
+    const keys = new Set([...(await storedPersonalData(gateway)).values()].map(keyIdOf));
+    expect(keys).toEqual(new Set(['dev']));
+  });
+
+  it('a gateway given a key does not warn', async () => {
+    const other = await createTestDatabase('personal_data_own_key');
+    const keyed = await startTestGateway({ ...other.env, GATEWAY_ENCRYPTION_KEY: `k1:${K1}` });
+    try {
+      expect(keyed.logs.some((line) => line.includes('GATEWAY_ENCRYPTION_KEY'))).toBe(false);
+      expect(keyed.logs.some((line) => line.includes('gateway ready'))).toBe(true);
+    } finally {
+      await keyed.stop();
+      await other.drop();
+    }
+  });
+});
