@@ -375,7 +375,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxAliases: parsed.GATEWAY_MAX_ALIASES ?? 30,
       maxTokens: parsed.GATEWAY_MAX_TOKENS ?? 2_000,
       maxDirectives: parsed.GATEWAY_MAX_DIRECTIVES ?? 10,
-      maxCost: parsed.GATEWAY_MAX_COST ?? 10_000,
+      maxCost: parsed.GATEWAY_MAX_COST ?? 50_000,
       maxBatch: parsed.GATEWAY_MAX_BATCH ?? 1,
     },
     rateLimit: readRateLimit(parsed),

@@ -127,7 +127,7 @@ describe('configuration', () => {
 
   it('has query limits, a rate limit and a circuit breaker with defaults, each settable', () => {
     const config = loadConfig({});
-    expect(config.limits).toEqual({ maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxDirectives: 10, maxCost: 10000, maxBatch: 1 });
+    expect(config.limits).toEqual({ maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxDirectives: 10, maxCost: 50000, maxBatch: 1 });
     expect(config.rateLimit).toEqual({ perSecond: 20, burst: 60 });
     expect(config.lean.circuit).toEqual({ failures: 5, openMs: 30_000 });
     expect(loadConfig({ GATEWAY_RATE_LIMIT_PER_SECOND: '0' }).rateLimit).toBeUndefined();

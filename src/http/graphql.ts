@@ -10,6 +10,20 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import {
+  assertTrusted,
+  loadTrustedDocumentsOf,
+  MAX_BODY_BYTES_FOR_YOGA,
+  normaliseRequestError,
+  principalsByRequest,
+  RateLimiter,
+  rateLimited,
+  rateLimitKey,
+  useBoundedValidationErrors,
+  useQueryLimits,
+  useRateLimit,
+  useTrustedDocuments,
+} from './limits.js';
 import { databaseUnavailableError } from './database-errors.js';
 
 export interface NodeServerContext {
@@ -33,9 +47,16 @@ export const GRAPHQL_PATH = '/graphql';
 const MAX_ECHO = 160;
 
 export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events }: GraphQLHandlerOptions) {
+  const principalOf = principalsByRequest(authenticate);
+  const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit);
+  const trusted = loadTrustedDocumentsOf(config);
   return createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
+    // 1 turns batching off (an array body is a 400); more allows that many operations per request.
+    batching: config.limits.maxBatch > 1 ? { limit: config.limits.maxBatch } : false,
+    // The body is read (at most 1 MiB) before yoga sees it: src/http/limits.ts admitGraphQLBody.
+    maxRequestBodySize: MAX_BODY_BYTES_FOR_YOGA,
     graphiql: config.env !== 'production',
     landingPage: false,
     multipart: false,
@@ -49,15 +70,27 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
           const text = original.message.length > MAX_ECHO ? `${original.message.slice(0, MAX_ECHO)}…` : original.message;
           return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
         }
+        if (error instanceof GraphQLError && original === undefined) {
+          const normalised = normaliseRequestError(error);
+          if (normalised !== error) return normalised;
+        }
         return databaseUnavailableError(error) ?? maskError(error, message, isDev);
       },
     },
     logging: yogaLogger(log),
-    context: async ({ req, request }) => {
+    context: async ({ req, res, request, params }) => {
       // Over graphql-ws the upgrade request has no pino-http logger or id of its own.
-      const http = req as Partial<Pick<IncomingMessage, 'log' | 'id'>> | undefined;
+      const http = req as Partial<Pick<IncomingMessage, 'log' | 'id' | 'socket'>> | undefined;
       const requestId = typeof http?.id === 'string' ? http.id : randomUUID();
-      const principal = await authenticate(request.headers.get('authorization'));
+      const principal = await principalOf(request);
+      // graphql-ws operations (no `res`) take their rate-limit token and trusted-document check here;
+      // HTTP operations took theirs before parsing (useRateLimit, useTrustedDocuments).
+      const response: ServerResponse | undefined = res;
+      if (response === undefined) {
+        const retryAfter = limiter?.take(rateLimitKey(principal, http?.socket?.remoteAddress));
+        if (retryAfter !== undefined) throw rateLimited(retryAfter, 'websocket');
+        assertTrusted(trusted, principal, params.query);
+      }
       return {
         principal,
         log: http?.log ?? log.child({ transport: 'graphql-ws', requestId }),
@@ -69,6 +102,10 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       };
     },
     plugins: [
+      ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
+      ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),
+      ...useQueryLimits(config.limits),
+      useBoundedValidationErrors({ introspection: config.introspection }),
       useAccessPolicy({ introspection: config.introspection }),
       useWarnings(),
       useErrorHandler(({ errors, context, phase }) => {

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
+import { admitGraphQLBody } from './limits.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 const REQUEST_ID_SHAPE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -53,7 +54,12 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining 
     logRequest(req, res);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === GRAPHQL_PATH) {
-      void graphql(req, res, { req, res });
+      admitGraphQLBody(req, res)
+        .then((admitted) => (admitted ? graphql(req, res, { req, res }) : undefined))
+        .catch((error: unknown) => {
+          req.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'graphql request not read');
+          if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' } }] });
+        });
       return;
     }
     if (path === WEBHOOK_PATH) {

@@ -53,6 +53,8 @@ builder.node(Account, {
       {
         type: Transaction,
         nullable: true,
+        // Cost: the page's selection counts `first` (or `last`, else the default page of 20) times.
+        complexity: (args) => ({ field: 1, multiplier: Math.max(0, args.first ?? args.last ?? 20) }),
         description:
           'The transactions in a date range, newest first, paginated by cursor. Days not fetched yet (or fetched today more than the freshness window ago) are fetched from Lean first; pages are read from the gateway.',
         args: {

@@ -1,8 +1,15 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { GatewayContext } from './context.js';
+
+/** What a list without `first` (a customer's entities, an entity's accounts or consents) is assumed to hold when a query's cost is weighed. */
+export const ASSUMED_LIST_SIZE = 5;
+/** `first` / `last` / `ids` above this are refused rather than silently cut. */
+export const MAX_PAGE_SIZE = 100;
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -14,8 +21,12 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: never; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [RelayPlugin, ErrorsPlugin, ValidationPlugin],
+  plugins: [RelayPlugin, ErrorsPlugin, ValidationPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Cost of a document (checked at validation, against GATEWAY_MAX_COST, in src/http/limits.ts): every
+  // field costs 1 and a list multiplies its selection by its size — `first` where it has one, else an
+  // assumed size. Nothing is checked while resolving (`disabled`): the validation rule answers first.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: ASSUMED_LIST_SIZE, disabled: true },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -27,12 +38,20 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'A global id, as any `id` field returns it.' } },
     },
     nodesQueryOptions: {
-      description: 'Fetches objects by their global ids; null for each that does not exist or is not yours.',
+      description: `Fetches objects by their global ids (at most ${MAX_PAGE_SIZE}); null for each that does not exist or is not yours.`,
       args: { ids: { description: 'Global ids, as `id` fields return them.' } },
+      complexity: (args) => ({ field: 1, multiplier: Array.isArray(args.ids) ? args.ids.length : ASSUMED_LIST_SIZE }),
+      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+        if (ids.length > MAX_PAGE_SIZE) {
+          throw new GraphQLError(`ids may hold at most ${MAX_PAGE_SIZE} ids`, { extensions: { code: 'BAD_USER_INPUT', argument: 'ids' } });
+        }
+        return resolveNodes(ids);
+      },
     },
     nodeFieldOptions: { description: 'The object at this position of the list.' },
     cursorFieldOptions: { description: 'Pass to `after` (or `before`) to continue from this position.' },
-    edgesFieldOptions: { description: 'The objects of this page, each with its cursor.' },
+    // A connection's own cost multiplies by `first` (see Account.transactions); its edges do not again.
+    edgesFieldOptions: { description: 'The objects of this page, each with its cursor.', complexity: { field: 1, multiplier: 1 } },
     pageInfoFieldOptions: { description: 'Where this page lies in the whole list.' },
     hasNextPageFieldOptions: { description: 'Whether more objects follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether objects come before this page.' },

@@ -82,6 +82,8 @@ builder.node(Entity, {
     accounts: t.field({
       type: [Account],
       nullable: true,
+      // The list is AccountList.accounts (assumed size there); this union field does not multiply again.
+      complexity: { field: 1, multiplier: 1 },
       description: "The bank's accounts, or what to do while Lean cannot list them yet. Null with an error when the link cannot answer.",
       errors: {
         types: LEAN_OUTCOMES,

@@ -85,7 +85,12 @@ const TransactionsReady = builder.objectRef<Extract<ReadyShape, { kind: 'transac
     account: t.field({ type: Account, description: 'The account.', resolve: (ready) => ready.account }),
     from: t.field({ type: 'Date', description: 'First day of the range asked for.', resolve: (ready) => ready.from }),
     to: t.field({ type: 'Date', description: 'Last day of the range asked for.', resolve: (ready) => ready.to }),
-    transactions: t.field({ type: [Transaction], description: 'The newest transactions of the range, newest first.', resolve: (ready) => ready.transactions }),
+    transactions: t.field({
+      type: [Transaction],
+      description: 'The newest transactions of the range, newest first.',
+      complexity: { field: 1, multiplier: READY_TRANSACTIONS },
+      resolve: (ready) => ready.transactions,
+    }),
   }),
 });
 

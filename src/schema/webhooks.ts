@@ -1,7 +1,7 @@
 import type { InboxStatus } from '../db/tables.js';
 import type { InboxRow } from '../store/webhook-inbox-store.js';
-import { builder } from './builder.js';
-import { forbidden } from './errors.js';
+import { builder, MAX_PAGE_SIZE } from './builder.js';
+import { badUserInput, forbidden } from './errors.js';
 
 const WebhookStatus = builder.enumType('WebhookStatus', {
   description: 'How far applying a received webhook got.',
@@ -40,9 +40,12 @@ builder.queryField('webhookDeliveries', (t) =>
       status: t.arg({ type: WebhookStatus, description: 'Only those in this status.' }),
       first: t.arg.int({ defaultValue: 20, description: 'How many, newest first (at most 100).' }),
     },
+    complexity: (args) => ({ field: 1, multiplier: Math.max(0, args.first ?? 20) }),
     resolve: async (_root, args, { principal, data }) => {
       serviceOnly(principal.kind);
-      return data.webhookDeliveries(args.status ?? undefined, Math.min(Math.max(args.first ?? 20, 0), 100));
+      const first = args.first ?? 20;
+      if (first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
+      return data.webhookDeliveries(args.status ?? undefined, first);
     },
   }),
 );

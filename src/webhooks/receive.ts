@@ -5,11 +5,12 @@ import type { Tables } from '../db/tables.js';
 import { webhookEnvelope } from '../lean/wire.js';
 import type { Logger } from '../log.js';
 import { insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
+import { BodyTooLarge, MAX_BODY_BYTES, readBodyWithin, refuseTooLarge } from '../http/body-limit.js';
 import { verifyLeanSignature } from './signature.js';
 
 export const WEBHOOK_PATH = '/webhooks/lean';
 /** Lean's webhooks are a few kilobytes; anything past this is refused before it is read. */
-export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+export const MAX_WEBHOOK_BYTES = MAX_BODY_BYTES;
 
 export interface WebhookReceiverOptions {
   readonly db: Kysely<Tables>;
@@ -19,8 +20,6 @@ export interface WebhookReceiverOptions {
   /** Called after a new row is stored, so that the processor applies it now. */
   readonly onStored: () => void;
 }
-
-class BodyTooLarge extends Error {}
 
 /**
  * `POST /webhooks/lean`: checks the signature over the raw bytes, stores the delivery in the inbox and
@@ -32,11 +31,9 @@ class BodyTooLarge extends Error {}
 export function createWebhookReceiver({ db, secret, log, onStored }: WebhookReceiverOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return answer(res, 405, { error: 'method not allowed' });
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_WEBHOOK_BYTES) return refuseLarge(req, res);
     let raw: Buffer;
     try {
-      raw = await readBody(req, MAX_WEBHOOK_BYTES);
+      raw = await readBodyWithin(req, MAX_WEBHOOK_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuseLarge(req, res);
       throw error;
@@ -80,28 +77,8 @@ function readWebhook(raw: Buffer): ReceivedWebhook {
   return { eventKey: typeof eventId === 'string' && eventId.trim() !== '' ? eventId.slice(0, 200) : hashKey, type: envelope.data.type.slice(0, 200), body };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function refuseLarge(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('connection', 'close');
-  answer(res, 413, { error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` });
-  req.resume();
+  refuseTooLarge(req, res, { error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` });
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

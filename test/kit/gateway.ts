@@ -24,7 +24,8 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
       done();
     },
   });
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...env });
+  // The rate limit is off unless a test sets it: suites fire many requests at once.
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', ...env });
   const gateway = await startGateway(config, createLogger(config.logLevel, sink));
   return { ...gateway, logs };
 }
