@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from './kit/database.js';
 import { createCustomer, globalId, linkBank, sandboxControl, type CreatedCustomer, type LinkedEntity } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
 import { errorCodes, postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER } from './kit/graphql.js';
+import { subscribe } from './kit/subscriptions.js';
 import { postWebhook, sign, TEST_WEBHOOK_SECRET } from './kit/webhooks.js';
 
 const SERVICE_KEY = 'svc_log_scan_0123456789abcdef0123456789';
@@ -129,6 +130,11 @@ describe('personal data and secrets never reach the logs', () => {
     });
     expect(brokenJson.status).toBeLessThan(500);
     expect(((await brokenJson.json()) as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
+    // The same over graphql-ws: an IBAN where a string belongs (a validation error quotes it back).
+    const socket = subscribe(gateway.url, `subscription { resultsReady(resultsId: ${iban}) { __typename } }`, { token: SERVICE_KEY });
+    await waitFor('the graphql-ws error', () => Promise.resolve(socket.errors.length > 0));
+    expect(JSON.stringify(socket.errors)).toContain(iban);
+    await socket.close();
     const badToken = await postGraphQL(gateway.url, '{ viewer { kind } }', { token: `${withScope}x` });
     expect(errorCodes(badToken)).toContain('UNAUTHENTICATED');
 

@@ -70,7 +70,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
         };
       },
       onError: (_ctx, _id, _payload, errors) => {
-        log.debug({ errors: errors.map((error) => error.message) }, 'graphql-ws operation failed');
+        // Codes only: a message may quote the request back (a validation error repeats the value it refused).
+        log.debug({ errors: errors.map((error) => error.extensions['code'] ?? error.name) }, 'graphql-ws operation failed');
       },
     },
     wss,
