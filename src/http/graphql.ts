@@ -70,7 +70,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
           const text = original.message.length > MAX_ECHO ? `${original.message.slice(0, MAX_ECHO)}…` : original.message;
           return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
         }
-        if (error instanceof GraphQLError && original === undefined) {
+        if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) {
           const normalised = normaliseRequestError(error);
           if (normalised !== error) return normalised;
         }

@@ -358,6 +358,10 @@ export function normaliseRequestError(error: GraphQLError): GraphQLError {
     return rewrite('BAD_REQUEST', status);
   }
   if (code === 'GRAPHQL_PARSE_FAILED') return rewrite('GRAPHQL_PARSE_FAILED', http?.status ?? 400);
+  // graphql-js's variable coercion ("Variable "$first" got invalid value …") carries no code: the client's input is wrong.
+  if (code === undefined && error.message.startsWith('Variable "$')) {
+    return new GraphQLError(boundedMessage(error.message), { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+  }
   if (error.message.length > MAX_ECHO * 2) {
     return new GraphQLError(boundedMessage(error.message), { nodes: error.nodes, path: error.path, extensions: error.extensions });
   }
