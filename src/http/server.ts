@@ -32,6 +32,8 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining 
       return id;
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // A GET operation's query string holds its document and variables (anything a caller sends): only the path is logged.
+    serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/\?.*$/s, '?[query not logged]') }) },
     customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
   });
 
