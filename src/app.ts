@@ -98,7 +98,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
   const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
   const server = createHttpServer({ log, database, graphql, webhooks, isDraining: () => draining });
-  const webSockets = attachGraphQLWebSocket(server, graphql, log);
+  const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -19,7 +19,18 @@ const OPEN_FIELDS = new Set(['__typename', ...INTROSPECTION_FIELDS]);
  * - with introspection off, only services may introspect.
  */
 export function useAccessPolicy(options: { introspection: boolean }): Plugin<GatewayContext> {
-  const enforce = (document: DocumentNode, operationName: string | null | undefined, principal: Principal) => {
+  const enforce = accessPolicy(options);
+  const enforceOn = (args: ExecutionArgs & { contextValue: GatewayContext }) =>
+    enforce(args.document, args.operationName, args.contextValue.principal);
+  return {
+    onExecute: ({ args }) => enforceOn(args),
+    onSubscribe: ({ args }) => enforceOn(args),
+  };
+}
+
+/** The policy itself: throws the typed error (UNAUTHENTICATED, INTROSPECTION_DISABLED) of an operation its principal may not run. */
+export function accessPolicy(options: { introspection: boolean }) {
+  return (document: DocumentNode, operationName: string | null | undefined, principal: Principal): void => {
     const operation = getOperationAST(document, operationName);
     if (operation === null || operation === undefined) return; // validation has already answered
     const fields = rootFieldNames(operation.selectionSet, document);
@@ -31,12 +42,6 @@ export function useAccessPolicy(options: { introspection: boolean }): Plugin<Gat
     if (!options.introspection && principal.kind !== 'service' && [...fields].some((f) => INTROSPECTION_FIELDS.has(f))) {
       throw introspectionDisabled();
     }
-  };
-  const enforceOn = (args: ExecutionArgs & { contextValue: GatewayContext }) =>
-    enforce(args.document, args.operationName, args.contextValue.principal);
-  return {
-    onExecute: ({ args }) => enforceOn(args),
-    onSubscribe: ({ args }) => enforceOn(args),
   };
 }
 

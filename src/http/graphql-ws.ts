@@ -4,6 +4,8 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../log.js';
+import type { GatewayContext } from '../schema/context.js';
+import { accessPolicy } from './access-policy.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -24,7 +26,8 @@ interface EnvelopedOperation extends Enveloped {
  * as HTTP. The credential comes in `connectionParams` (`{ authorization: "Bearer …" }` or `{ token }`),
  * since browsers cannot set headers on a WebSocket.
  */
-export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, options: { introspection: boolean }): { close(): Promise<void> } {
+  const enforce = accessPolicy(options);
   // Upgrades are routed here by hand, so that the HTTP server's own errors (a port in use) stay its own.
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
@@ -40,7 +43,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         const authorization = credentialOf(ctx.connectionParams);
-        const request = new Request(`http://localhost${GRAPHQL_PATH}`, { headers: authorization === undefined ? {} : { authorization } });
+        // A POST stand-in: yoga refuses mutations on GET requests, and a WebSocket operation is not one.
+        const request = new Request(`http://localhost${GRAPHQL_PATH}`, { method: 'POST', headers: authorization === undefined ? {} : { authorization } });
         const enveloped = yoga.getEnveloped({ req: ctx.extra.request, request, params }) as EnvelopedOperation;
         let document: DocumentNode;
         try {
@@ -57,6 +61,14 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger):
           contextValue = await enveloped.contextFactory();
         } catch (error) {
           // A refused credential fails this operation with its typed error, not the whole socket.
+          if (error instanceof Error && 'extensions' in error) return [error as GraphQLError];
+          throw error;
+        }
+        try {
+          // Checked here as well as in the yoga plugin, so a refusal is this operation's error message,
+          // not an exception inside graphql-ws (which would close the whole socket with 4500).
+          enforce(document, params.operationName, (contextValue as GatewayContext).principal);
+        } catch (error) {
           if (error instanceof Error && 'extensions' in error) return [error as GraphQLError];
           throw error;
         }

@@ -1,7 +1,7 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { GatewayContext } from './context.js';
@@ -10,6 +10,10 @@ import type { GatewayContext } from './context.js';
 export const ASSUMED_LIST_SIZE = 5;
 /** `first` / `last` / `ids` above this are refused rather than silently cut. */
 export const MAX_PAGE_SIZE = 100;
+
+/** Node types whose ids (Lean's customer, entity and account ids) are UUIDs. */
+const UUID_NODE_TYPES = new Set(['Customer', 'Entity', 'Account']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -28,6 +32,15 @@ export const builder = new SchemaBuilder<{
   // assumed size. Nothing is checked while resolving (`disabled`): the validation rule answers first.
   complexity: { defaultComplexity: 1, defaultListMultiplier: ASSUMED_LIST_SIZE, disabled: true },
   relay: {
+    // A well-formed global id around something that cannot be one of our ids is the client's mistake
+    // (BAD_USER_INPUT, like a forged one), not an object that happens not to exist.
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (UUID_NODE_TYPES.has(decoded.typename) && !UUID.test(decoded.id)) {
+        throw new PothosValidationError(`Invalid global ID: the ${decoded.typename} id inside is not a UUID`);
+      }
+      return decoded;
+    },
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a global id, which `node(id)` can fetch again.' },

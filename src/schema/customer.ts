@@ -4,7 +4,13 @@ import { answeringLeanErrors, forbidden, notFound } from './errors.js';
 import { unwrapOutcome } from './outcomes.js';
 import { Customer, Entity } from './refs.js';
 
-const appUserIdSchema = z.string().trim().min(1, 'appUserId must not be empty').max(255, 'appUserId may be at most 255 characters');
+const appUserIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'appUserId must not be empty')
+  .max(255, 'appUserId may be at most 255 characters')
+  // Refused before Lean is called: Postgres text cannot hold NUL, and control characters are never an id.
+  .regex(/^[^\p{Cc}]*$/u, 'appUserId must not contain control characters');
 
 builder.node(Customer, {
   description: 'A user of your application, known to Lean by your `app_user_id`. Their linked banks are entities.',
