@@ -59,11 +59,11 @@ describe('an end user sees only their own customer', () => {
       ['query ($id: ID!) { customer(id: $id) { id } }', { id: bob.id }, { id: globalId('Customer', unknownUuid) }],
       ['query ($id: ID!) { node(id: $id) { id } }', { id: bob.id }, { id: globalId('Customer', unknownUuid) }],
       ['query ($id: ID!) { node(id: $id) { id } }', { id: globalId('Entity', bobEntity.id) }, { id: globalId('Entity', unknownUuid) }],
-      ['query ($id: ID!) { node(id: $id) { id } }', { id: globalId('Account', bobEntity.accountIds[0] ?? '') }, { id: globalId('Account', 'no-such-account') }],
+      ['query ($id: ID!) { node(id: $id) { id } }', { id: globalId('Account', bobEntity.accountIds[0] ?? '') }, { id: globalId('Account', unknownUuid) }],
       ['query ($a: String!) { customerByAppUserId(appUserId: $a) { id } }', { a: 'bob' }, { a: 'nobody-at-all' }],
       ['mutation ($e: ID!) { refreshEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) }, { e: globalId('Entity', unknownUuid) }],
       ['mutation ($e: ID!) { disconnectEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) }, { e: globalId('Entity', unknownUuid) }],
-      ['mutation ($a: ID!) { refreshAccount(accountId: $a) { id } }', { a: globalId('Account', bobEntity.accountIds[0] ?? '') }, { a: globalId('Account', 'no-such-account') }],
+      ['mutation ($a: ID!) { refreshAccount(accountId: $a) { id } }', { a: globalId('Account', bobEntity.accountIds[0] ?? '') }, { a: globalId('Account', unknownUuid) }],
       [
         'mutation ($c: ID!) { prepareLink(customerId: $c, permissions: [ACCOUNTS]) { customerId } }',
         { c: bob.id },
