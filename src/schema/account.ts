@@ -1,15 +1,13 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { addDays, dayOf } from '../data/day-ranges.js';
 import type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
-import { builder } from './builder.js';
+import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
 import { revealed } from './personal-data.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
 
-/** `first` / `last` above this are refused rather than silently cut. */
-export const MAX_PAGE_SIZE = 100;
 const DEFAULT_RANGE_DAYS = 30;
 
 builder.node(Account, {
