@@ -21,6 +21,10 @@ export interface Config {
   /** Trusted-documents mode: the persisted-documents manifest (hash → document); unset runs any document. */
   readonly trustedDocumentsFile: string | undefined;
   readonly encryption: EncryptionConfig;
+  /** `GET /metrics`: on its own port without credentials when `port` is set, else on the main port for services. */
+  readonly metrics: { readonly port: number | undefined };
+  /** OpenTelemetry spans exported over OTLP/HTTP when `endpoint` is set; no tracer at all otherwise. */
+  readonly tracing: { readonly endpoint: string | undefined; readonly serviceName: string };
 }
 
 /** What one GraphQL request may ask for. */
@@ -301,6 +305,9 @@ const variables = {
     expects: 'comma-separated id:key pairs, each key 32 bytes in base64, ids [A-Za-z0-9_-]; the first seals new data',
     echo: false,
   },
+  GATEWAY_METRICS_PORT: { schema: integer(0, 65535), expects: 'a port for GET /metrics without credentials (0 picks a free one)', echo: true },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { schema: httpUrl, expects: 'the http(s) base URL of an OTLP/HTTP collector (traces go to <url>/v1/traces)', echo: true },
+  OTEL_SERVICE_NAME: { schema: z.string().min(1).max(200), expects: 'the service name on exported spans', echo: true },
   LEAN_CIRCUIT_FAILURES: { schema: integer(1, 1_000), expects: 'failed calls in a row to one Lean endpoint that open its circuit (1 to 1000)', echo: true },
   LEAN_CIRCUIT_OPEN_SECONDS: { schema: integer(1, 3_600), expects: 'seconds an open circuit waits before one probe call (1 to 3600)', echo: true },
   LEAN_SANDBOX_PORT: { schema: integer(0, 65535), expects: 'an integer port between 0 and 65535', echo: true },
@@ -379,6 +386,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxBatch: parsed.GATEWAY_MAX_BATCH ?? 1,
     },
     rateLimit: readRateLimit(parsed),
+    metrics: { port: parsed.GATEWAY_METRICS_PORT },
+    tracing: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''), serviceName: parsed.OTEL_SERVICE_NAME ?? 'lean-graphql-gateway' },
     trustedDocumentsFile: parsed.GATEWAY_TRUSTED_DOCUMENTS_FILE,
     encryption:
       parsed.GATEWAY_ENCRYPTION_KEY !== undefined

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Environment variables that must not leak from the developer's shell into a test gateway. */
-const GATEWAY_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|DATABASE_|PGLITE_DIR|GATEWAY_|LEAN_)/;
+const GATEWAY_VARIABLES = /^(PORT|HOST|NODE_ENV|LOG_LEVEL|DATABASE_|PGLITE_DIR|GATEWAY_|LEAN_|OTEL_)/;
 
 export interface TestGateway extends Gateway {
   /** Every log line the gateway wrote, as raw JSON text. */
