@@ -17,6 +17,8 @@ import { createHttpServer } from './http/server.js';
 import type { LeanClient } from './lean/client.js';
 import { connectUpstream } from './lean/upstream.js';
 import type { Logger } from './log.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { metricsForServices, startMetricsServer, type MetricsServer } from './http/metrics-route.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
@@ -27,6 +29,8 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export interface Gateway {
   /** The base URL the gateway listens on, e.g. http://127.0.0.1:4000 */
   readonly url: string;
+  /** The metrics server's base URL when GATEWAY_METRICS_PORT is set (GET /metrics there needs no credentials). */
+  readonly metricsUrl: string | undefined;
   readonly database: Database;
   readonly lean: LeanClient;
   /** The in-process Lean emulator, when no LEAN_API_URL / LEAN_ENV is set. */
@@ -49,6 +53,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
   const vault = new PersonalDataVault(config.encryption, log.child({ component: 'personal-data' }));
   const database = await openDatabase(config.database, log);
+  const metrics = new GatewayMetrics();
+  metrics.watchDatabase(database);
   const instanceId = randomUUID();
   try {
     const applied = await migrateToLatest(database.db);
@@ -67,7 +73,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
 
   // The embedded emulator addresses webhooks to this gateway, whose URL is known only once it listens.
   const listening: { url?: string } = {};
-  const upstream = await connectUpstream(config, log, () => listening.url).catch(async (error: unknown) => {
+  const upstream = await connectUpstream(config, log, () => listening.url, metrics.leanCalls).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
@@ -75,9 +81,19 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   if (upstream.webhookSecret === undefined) {
     log.warn('no LEAN_WEBHOOK_SECRET: webhooks are accepted without checking lean-signature; never run like this outside your machine');
   }
-  const events = new EventHub(log.child({ component: 'events' }));
-  const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight: new InFlight(), log: log.child({ component: 'data' }) };
-  const processor = new WebhookProcessor({ db: database.db, vault, lean: upstream.lean, cache: config.cache, leaseMs: config.webhookLeaseMs, log: log.child({ component: 'webhooks' }) });
+  const events = new EventHub(log.child({ component: 'events' }), metrics.subscribers);
+  const inFlight = new InFlight();
+  metrics.watchInFlight(inFlight);
+  const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight, cacheReads: metrics.cacheReads, log: log.child({ component: 'data' }) };
+  const processor = new WebhookProcessor({
+    db: database.db,
+    vault,
+    lean: upstream.lean,
+    cache: config.cache,
+    leaseMs: config.webhookLeaseMs,
+    observer: metrics.webhooks,
+    log: log.child({ component: 'webhooks' }),
+  });
   try {
     await events.listen(database);
   } catch (error) {
@@ -87,18 +103,28 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
 
   let draining = false;
+  const authenticate = createAuthenticator(config.auth);
   const graphql = createGraphQLHandler({
     config,
     schema: gatewaySchema(),
-    authenticate: createAuthenticator(config.auth),
+    authenticate,
     log,
     data: dataDependencies,
     link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region },
     events,
+    metrics,
   });
   const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
-  const server = createHttpServer({ log, database, graphql, webhooks, isDraining: () => draining });
+  const server = createHttpServer({
+    log,
+    database,
+    graphql,
+    webhooks,
+    isDraining: () => draining,
+    metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,
+  });
   const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
+  let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -107,7 +133,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
         resolve();
       });
     });
+    metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.http.host, config.metrics.port, log);
   } catch (error) {
+    server.close();
     await webSockets.close();
     await events.close();
     await upstream.close();
@@ -120,7 +148,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   listening.url = url;
-  log.info({ url, database: database.kind, version, instanceId }, 'gateway ready');
+  log.info({ url, metricsUrl: metricsServer?.url, database: database.kind, version, instanceId }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -145,6 +173,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await closed;
     }
     await webSockets.close();
+    await metricsServer?.close();
     await processor.stop();
     await graphql.dispose();
     await events.close();
@@ -160,6 +189,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   };
   return {
     url,
+    metricsUrl: metricsServer?.url,
     database,
     lean: upstream.lean,
     sandbox: upstream.sandbox,

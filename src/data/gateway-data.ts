@@ -55,7 +55,7 @@ import { dayOf, uncoveredParts, type DayRange } from './day-ranges.js';
 import { publishEvent } from '../events/bus.js';
 import type { InFlight } from './in-flight.js';
 import { fresh, mapOutcome, type Outcome } from './outcome.js';
-import { readThroughLoader } from './read-through.js';
+import { readThroughLoader, type CacheReadObserver } from './read-through.js';
 import { batchLoader } from './store-loader.js';
 
 /** What the data layer needs, shared by every request of the process. */
@@ -66,6 +66,8 @@ export interface DataDependencies {
   readonly lean: LeanClient;
   readonly cache: CacheConfig;
   readonly inFlight: InFlight;
+  /** Told of each cache hit, miss and stale serve (metrics). */
+  readonly cacheReads?: CacheReadObserver | undefined;
   readonly log: Logger;
   readonly now?: () => Date;
 }
@@ -148,6 +150,7 @@ export class GatewayData {
       },
       deps.inFlight,
       this.now,
+      deps.cacheReads,
     );
 
     this.accountsByEntity = readThroughLoader<string, EntityAccounts, AccountRow[]>(
@@ -173,6 +176,7 @@ export class GatewayData {
       },
       deps.inFlight,
       this.now,
+      deps.cacheReads,
     );
 
     this.balanceByAccount = readThroughLoader<string, AccountBalance, Balance>(
@@ -199,6 +203,7 @@ export class GatewayData {
       },
       deps.inFlight,
       this.now,
+      deps.cacheReads,
     );
 
     this.identityByEntity = readThroughLoader<string, EntityIdentity, IdentityRow>(
@@ -225,6 +230,7 @@ export class GatewayData {
       },
       deps.inFlight,
       this.now,
+      deps.cacheReads,
     );
 
     this.transactionsCoverage = readThroughLoader<TransactionsQuery, AccountRanges, null>(
@@ -258,6 +264,7 @@ export class GatewayData {
       },
       deps.inFlight,
       this.now,
+      deps.cacheReads,
     );
   }
 

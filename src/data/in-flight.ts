@@ -4,6 +4,8 @@
  */
 export class InFlight {
   private readonly calls = new Map<string, Promise<unknown>>();
+  /** Callers that shared a call already in flight, since start. */
+  joins = 0;
 
   /** Calls in flight now. */
   get size(): number {
@@ -12,7 +14,10 @@ export class InFlight {
 
   run<T>(key: string, start: () => Promise<T>): Promise<T> {
     const existing = this.calls.get(key);
-    if (existing !== undefined) return existing as Promise<T>;
+    if (existing !== undefined) {
+      this.joins += 1;
+      return existing as Promise<T>;
+    }
     const call = start().finally(() => this.calls.delete(key));
     this.calls.set(key, call);
     return call;

@@ -21,11 +21,25 @@ export interface ReadThroughSpec<K, S, T> {
   staleCopy(stored: S, key: K): T | undefined;
 }
 
-export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, inFlight: InFlight, now: () => Date): DataLoader<K, Outcome<T> | undefined, string> {
+/** How a read was answered: a fresh stored copy, Lean asked, or a stale copy served after Lean failed (also a miss). */
+export type CacheReadResult = 'hit' | 'miss' | 'stale';
+/** Told of each read of a kind that holds data (metrics); refusals and unknown keys are not reads. */
+export type CacheReadObserver = (kind: string, result: CacheReadResult) => void;
+
+export function readThroughLoader<K, S, T>(
+  spec: ReadThroughSpec<K, S, T>,
+  inFlight: InFlight,
+  now: () => Date,
+  observe?: CacheReadObserver,
+): DataLoader<K, Outcome<T> | undefined, string> {
   const settleOrFetch = async (key: K, stored: S | undefined): Promise<Outcome<T> | undefined> => {
     const decided = spec.settle(stored, key, now());
-    if (decided !== 'fetch') return decided;
-    return inFlight.run(`${spec.kind}:${spec.id(key)}`, async () => {
+    if (decided !== 'fetch') {
+      if (decided?.kind === 'ok') observe?.(spec.kind, 'hit');
+      return decided;
+    }
+    observe?.(spec.kind, 'miss');
+    const outcome = await inFlight.run<Outcome<T> | undefined>(`${spec.kind}:${spec.id(key)}`, async () => {
       // Another request may have stored the answer between our read and this call: look again first.
       const latest = (await spec.read([key])).get(spec.id(key));
       const again = spec.settle(latest, key, now());
@@ -38,6 +52,9 @@ export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, inFli
         return { kind: 'ok', value: copy, stale: true, fault: error as Error };
       }
     });
+    // Every caller served the stale copy counts, those that joined the call included.
+    if (outcome?.kind === 'ok' && outcome.stale) observe?.(spec.kind, 'stale');
+    return outcome;
   };
   return new DataLoader<K, Outcome<T> | undefined, string>(
     async (keys) => {

@@ -22,6 +22,8 @@ export interface Database {
    * with a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Connections of the Postgres pool now (metrics); absent with PGlite, which has no pool. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
     db,
     ping: (timeoutMs) => pingWith(db, timeoutMs),
     listen: (channel, onMessage) => listenOnServer(config, channel, onMessage, log),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }

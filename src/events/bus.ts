@@ -29,6 +29,12 @@ export async function publishEvent(db: Kysely<Tables>, event: GatewayEvent): Pro
   await sql`select pg_notify(${EVENT_CHANNEL}, ${JSON.stringify(event)})`.execute(db);
 }
 
+/** Told when a subscriber's stream starts and when it ends (metrics). */
+export interface SubscriberObserver {
+  subscribed(topic: GatewayEvent['topic']): void;
+  unsubscribed(topic: GatewayEvent['topic']): void;
+}
+
 type Topics = {
   [K in GatewayEvent['topic']]: [key: string, event: Extract<GatewayEvent, { topic: K }>];
 };
@@ -41,7 +47,10 @@ export class EventHub {
   private readonly pubsub = createPubSub<Topics>();
   private unlisten: (() => Promise<void>) | undefined;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly observer?: SubscriberObserver,
+  ) {}
 
   async listen(database: Database): Promise<void> {
     this.unlisten = await database.listen(EVENT_CHANNEL, (payload) => this.deliver(payload));
@@ -49,7 +58,8 @@ export class EventHub {
 
   subscribe<K extends GatewayEvent['topic']>(topic: K, key: string): AsyncIterable<Extract<GatewayEvent, { topic: K }>> {
     const pubsub = this.pubsub as unknown as { subscribe(topic: string, key: string): AsyncIterable<unknown> };
-    return pubsub.subscribe(topic, key) as AsyncIterable<Extract<GatewayEvent, { topic: K }>>;
+    const events = pubsub.subscribe(topic, key) as AsyncIterable<Extract<GatewayEvent, { topic: K }>>;
+    return this.observer === undefined ? events : observed(events, topic, this.observer);
   }
 
   deliver(payload: string): void {
@@ -80,4 +90,36 @@ export class EventHub {
   async close(): Promise<void> {
     await this.unlisten?.();
   }
+}
+
+/** The stream, counted as a subscriber from its first iteration until it ends (done, returned or thrown). */
+function observed<T>(events: AsyncIterable<T>, topic: GatewayEvent['topic'], observer: SubscriberObserver): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = events[Symbol.asyncIterator]();
+      observer.subscribed(topic);
+      let live = true;
+      const end = () => {
+        if (!live) return;
+        live = false;
+        observer.unsubscribed(topic);
+      };
+      return {
+        next: async () => {
+          const step = await iterator.next();
+          if (step.done === true) end();
+          return step;
+        },
+        return: async (value?: unknown) => {
+          end();
+          return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+        },
+        throw: async (error?: unknown) => {
+          end();
+          if (iterator.throw === undefined) throw error;
+          return iterator.throw(error);
+        },
+      };
+    },
+  };
 }

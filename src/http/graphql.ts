@@ -8,6 +8,7 @@ import type { EventHub } from '../events/bus.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
 import {
@@ -39,6 +40,8 @@ export interface GraphQLHandlerOptions {
   data: DataDependencies;
   link: LinkSettings;
   events: EventHub;
+  /** Counts operations and error codes; its plugin comes before the limits so refusals are counted too. */
+  metrics?: GatewayMetrics | undefined;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -46,7 +49,7 @@ export const GRAPHQL_PATH = '/graphql';
 /** Longest echo of a client's input in a validation message (a global id may be 100 KB). */
 const MAX_ECHO = 160;
 
-export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events }: GraphQLHandlerOptions) {
+export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events, metrics }: GraphQLHandlerOptions) {
   const principalOf = principalsByRequest(authenticate);
   const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit);
   const trusted = loadTrustedDocumentsOf(config);
@@ -102,6 +105,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       };
     },
     plugins: [
+      ...(metrics === undefined ? [] : [metrics.plugin()]),
       ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
       ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),
       ...useQueryLimits(config.limits),

@@ -18,10 +18,12 @@ export interface HttpServerOptions {
   webhooks: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
   isDraining: () => boolean;
+  /** `GET /metrics` (services only), unless metrics have a port of their own. */
+  metrics?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 }
 
 /** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, webhooks, isDraining }: HttpServerOptions): Server {
+export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -50,6 +52,7 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining 
         sendJson(res, 503, { status: 'unavailable', reason: `database: ${reason}` });
       }
     },
+    ...(metrics !== undefined && { '/metrics': metrics }),
   };
 
   return createServer((req, res) => {

@@ -23,6 +23,14 @@ export interface LeanTransportOptions {
   readonly retryMaxMs?: number;
   /** The circuit breaker of each endpoint; 5 failed calls in a row open it for 30 s unless set. */
   readonly circuit?: CircuitSettings | undefined;
+  /** Told of every attempt and every call refused unsent (metrics). */
+  readonly observer?: LeanCallObserver | undefined;
+}
+
+/** Sees each HTTP attempt with its duration, and each call refused without sending. */
+export interface LeanCallObserver {
+  attempted(endpoint: string, outcome: string, seconds: number): void;
+  refused(endpoint: string, reason: 'circuit_open' | 'rate_limit_pause'): void;
 }
 
 /** A 429 without Retry-After pauses calls at least this long. */
@@ -52,9 +60,15 @@ export interface LeanAnswer {
 /** Upstream calls by endpoint and outcome, each HTTP attempt counted once. */
 export class LeanCallCounter {
   private readonly counts = new Map<string, number>();
-  record(endpoint: string, outcome: string): void {
+  constructor(private readonly observer?: LeanCallObserver) {}
+  record(endpoint: string, outcome: string, seconds = 0): void {
     const key = `${endpoint}\u0000${outcome}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.observer?.attempted(endpoint, outcome, seconds);
+  }
+  /** A call refused without sending: not an attempt (not counted here), only observed. */
+  refused(endpoint: string, reason: 'circuit_open' | 'rate_limit_pause'): void {
+    this.observer?.refused(endpoint, reason);
   }
   /** Calls to an endpoint (all outcomes), or to an endpoint with one outcome. */
   count(endpoint?: string, outcome?: string): number {
@@ -78,7 +92,7 @@ export class LeanCallCounter {
  * circuit breaker per endpoint, and a pause of every call after Lean answers 429.
  */
 export class LeanTransport {
-  readonly calls = new LeanCallCounter();
+  readonly calls: LeanCallCounter;
   private readonly agent: Agent;
   private readonly limit: LimitFunction;
   private readonly retryBaseMs: number;
@@ -87,6 +101,7 @@ export class LeanTransport {
   private readonly pause: RateLimitPause;
 
   constructor(private readonly options: LeanTransportOptions) {
+    this.calls = new LeanCallCounter(options.observer);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: options.maxConcurrency,
@@ -106,6 +121,7 @@ export class LeanTransport {
       return await this.circuits.run(call.endpoint, correlationId, (probe) => this.attempts(call, correlationId, probe));
     } catch (error) {
       if (!(error instanceof CircuitOpen)) throw error;
+      this.calls.refused(call.endpoint, 'circuit_open');
       throw new LeanUnavailableError({ reason: 'circuit_open', correlationId, endpoint: call.endpoint, retryAfterMs: error.retryAfterMs, safeToRetry: call.retry });
     }
   }
@@ -116,8 +132,9 @@ export class LeanTransport {
     for (let attempt = 1; ; attempt++) {
       let started = performance.now();
       const logAttempt = (outcome: string, httpStatus?: number) => {
-        this.calls.record(call.endpoint, outcome);
-        const line = { lean: { endpoint: call.endpoint, correlationId, attempt, outcome, httpStatus, ms: Math.round(performance.now() - started) } };
+        const ms = performance.now() - started;
+        this.calls.record(call.endpoint, outcome, ms / 1_000);
+        const line = { lean: { endpoint: call.endpoint, correlationId, attempt, outcome, httpStatus, ms: Math.round(ms) } };
         if (outcome === 'network_error' || outcome === 'timeout' || (httpStatus ?? 0) >= 500) this.options.log.warn(line, 'lean call failed');
         else this.options.log.info(line, 'lean call');
       };
@@ -175,6 +192,7 @@ export class LeanTransport {
   private async waitOutPause(call: LeanCall, correlationId: string): Promise<void> {
     const remaining = await this.pause.waitOut(this.retryMaxMs);
     if (remaining !== undefined) {
+      this.calls.refused(call.endpoint, 'rate_limit_pause');
       throw new LeanUnavailableError({ reason: 'rate_limited', correlationId, endpoint: call.endpoint, retryAfterMs: remaining, safeToRetry: call.retry });
     }
   }

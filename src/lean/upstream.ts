@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
 import { LeanClient } from './client.js';
-import { LeanTransport } from './transport.js';
+import { LeanTransport, type LeanCallObserver } from './transport.js';
 
 export interface Upstream {
   readonly lean: LeanClient;
@@ -22,7 +22,7 @@ export interface Upstream {
  * Lean's API as configured, or the emulator started in this process with a generated app token and
  * webhook secret shared by both, its webhooks addressed to this gateway's /webhooks/lean.
  */
-export async function connectUpstream(config: Config, log: Logger, gatewayUrl: () => string | undefined): Promise<Upstream> {
+export async function connectUpstream(config: Config, log: Logger, gatewayUrl: () => string | undefined, observer?: LeanCallObserver): Promise<Upstream> {
   const { lean: settings } = config;
   // Read before anything starts, so a bad file leaves nothing running behind it.
   const tls =
@@ -66,6 +66,7 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
       maxConcurrency: settings.maxConcurrency,
       maxRetries: settings.maxRetries,
       circuit: settings.circuit,
+      observer,
       log: log.child({ component: 'lean' }),
     }),
   );

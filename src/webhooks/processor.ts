@@ -12,6 +12,13 @@ export interface ProcessorOptions extends ApplyDependencies {
   readonly leaseMs?: number;
   /** How often due rows are looked for (retries, rows received by other instances, rows left by a crash). */
   readonly pollMs?: number;
+  /** Told of each row applied and each attempt that did not apply (metrics). */
+  readonly observer?: WebhookObserver | undefined;
+}
+
+export interface WebhookObserver {
+  applied(type: string | null, status: 'APPLIED' | 'IGNORED', receivedAt: Date): void;
+  failed(type: string | null, outcome: 'retry' | 'failed' | 'deferred' | 'claim_lost'): void;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -99,9 +106,11 @@ export class WebhookProcessor {
     const log = this.options.log.child({ webhook: row.id, type: row.type, attempt: row.attempts });
     try {
       const status = await applyWebhook(this.options, row);
+      this.options.observer?.applied(row.type, status, row.received_at);
       log.info({ status }, 'webhook applied');
     } catch (error) {
       if (error instanceof ClaimLost) {
+        this.options.observer?.failed(row.type, 'claim_lost');
         log.warn('webhook taken over by another processor after its lease ran out; this attempt was rolled back');
         return;
       }
@@ -109,12 +118,14 @@ export class WebhookProcessor {
       const deferral = deferralOf(error);
       if (deferral !== undefined) {
         await deferWebhook(this.options.db, row, reason, deferral);
+        this.options.observer?.failed(row.type, 'deferred');
         log.info({ reason, retryInMs: deferral }, 'webhook not applied: Lean or the database is unavailable for now; trying again later, attempt not counted');
         return;
       }
       const retry = row.attempts < this.maxAttempts;
       const delay = error instanceof RetryLater && error.retryInMs !== undefined ? error.retryInMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (row.attempts - 1));
       await markWebhookAttemptFailed(this.options.db, row, reason, retry ? delay : undefined);
+      this.options.observer?.failed(row.type, retry ? 'retry' : 'failed');
       if (retry) log.info({ reason, retryInMs: delay }, 'webhook not applied yet; trying again later');
       else log.warn({ reason }, 'webhook failed; kept for replay');
     }
