@@ -84,6 +84,9 @@ export type TransactionsQuery = TransactionFilter;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Per subscription event, the subscriber whose loaders the event's other subscribers share. */
+const firstReaderOf = new WeakMap<object, GatewayData>();
+
 /**
  * The data one GraphQL request may see, read through Postgres: per-request DataLoaders over the
  * store, Lean asked only for what is missing or stale, and every answer limited to what the
@@ -94,18 +97,18 @@ export class GatewayData {
   private readonly lean: LeanClient;
   private readonly cache: CacheConfig;
   private readonly now: () => Date;
-  private readonly customerById: DataLoader<string, CustomerRow | undefined>;
-  private readonly customerByAppUserId: DataLoader<string, CustomerRow | undefined>;
-  private readonly entityById: DataLoader<string, EntityRow | undefined>;
-  private readonly accountById: DataLoader<string, AccountRow | undefined>;
-  private readonly consentsByEntity: DataLoader<string, ConsentRow[]>;
-  private readonly bankByIdentifier: DataLoader<string, BankRow | undefined>;
-  private readonly transactionByKey: DataLoader<string, (TransactionRow & { app_user_id: string }) | undefined>;
-  private readonly entitiesByCustomer: DataLoader<string, Outcome<EntityRow[]> | undefined>;
-  private readonly accountsByEntity: DataLoader<string, Outcome<AccountRow[]> | undefined>;
-  private readonly balanceByAccount: DataLoader<string, Outcome<Balance> | undefined>;
-  private readonly identityByEntity: DataLoader<string, Outcome<IdentityRow> | undefined>;
-  private readonly transactionsCoverage: DataLoader<TransactionsQuery, Outcome<null> | undefined>;
+  private customerById: DataLoader<string, CustomerRow | undefined>;
+  private customerByAppUserId: DataLoader<string, CustomerRow | undefined>;
+  private entityById: DataLoader<string, EntityRow | undefined>;
+  private accountById: DataLoader<string, AccountRow | undefined>;
+  private consentsByEntity: DataLoader<string, ConsentRow[]>;
+  private bankByIdentifier: DataLoader<string, BankRow | undefined>;
+  private transactionByKey: DataLoader<string, (TransactionRow & { app_user_id: string }) | undefined>;
+  private entitiesByCustomer: DataLoader<string, Outcome<EntityRow[]> | undefined>;
+  private accountsByEntity: DataLoader<string, Outcome<AccountRow[]> | undefined>;
+  private balanceByAccount: DataLoader<string, Outcome<Balance> | undefined>;
+  private identityByEntity: DataLoader<string, Outcome<IdentityRow> | undefined>;
+  private transactionsCoverage: DataLoader<TransactionsQuery, Outcome<null> | undefined>;
   private ownCustomer: Promise<CustomerRow | undefined> | undefined;
 
   constructor(
@@ -286,6 +289,34 @@ export class GatewayData {
       loader.clearAll();
     }
     this.transactionsCoverage.clearAll();
+  }
+
+  /**
+   * `forgetAll` once per subscription event: the first subscriber to resolve `event` reads its data
+   * afresh, and every other subscriber of the same event object takes over those loaders, so the
+   * event's rows are read once instead of once per subscriber. Only loaders are shared, and none of
+   * them depends on the principal: what each subscriber may see is still decided by its own principal.
+   */
+  forgetAllOnce(event: object): void {
+    const first = firstReaderOf.get(event);
+    if (first === undefined) {
+      this.forgetAll();
+      firstReaderOf.set(event, this);
+      return;
+    }
+    if (first === this) return;
+    this.customerById = first.customerById;
+    this.customerByAppUserId = first.customerByAppUserId;
+    this.entityById = first.entityById;
+    this.accountById = first.accountById;
+    this.consentsByEntity = first.consentsByEntity;
+    this.bankByIdentifier = first.bankByIdentifier;
+    this.transactionByKey = first.transactionByKey;
+    this.entitiesByCustomer = first.entitiesByCustomer;
+    this.accountsByEntity = first.accountsByEntity;
+    this.balanceByAccount = first.balanceByAccount;
+    this.identityByEntity = first.identityByEntity;
+    this.transactionsCoverage = first.transactionsCoverage;
   }
 
   /** What a PENDING or RECONNECT_REQUIRED answer was for, if the principal may see it. */

@@ -108,7 +108,7 @@ async function visibleCustomer(context: GatewayContext, customerId: string): Pro
 
 async function readyResult(context: GatewayContext, event: Extract<GatewayEvent, { topic: 'resultsReady' }>): Promise<ReadyShape> {
   const { data } = context;
-  data.forgetAll();
+  data.forgetAllOnce(event);
   const pending = await data.pendingRequest(event.resultsId);
   if (pending === undefined) throw notFound('results');
   const entity = await data.entity(pending.entity_id);
@@ -141,7 +141,7 @@ builder.subscriptionFields((t) => ({
     args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
     subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityLinked', await visibleCustomer(context, customerId.id)),
     resolve: async (event, _args, context) => {
-      context.data.forgetAll();
+      context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
       if (entity === undefined) throw notFound('entity');
       return entity;
@@ -153,7 +153,7 @@ builder.subscriptionFields((t) => ({
     args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
     subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityReconnected', await visibleCustomer(context, customerId.id)),
     resolve: async (event, _args, context) => {
-      context.data.forgetAll();
+      context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
       if (entity === undefined) throw notFound('entity');
       return entity;
@@ -165,7 +165,7 @@ builder.subscriptionFields((t) => ({
     args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
     subscribe: async (_root, { customerId }, context) => context.events.subscribe('reconnectRequired', await visibleCustomer(context, customerId.id)),
     resolve: async (event, _args, context) => {
-      context.data.forgetAll();
+      context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
       if (entity === undefined) throw notFound('entity');
       return { entity, reconnectId: event.reconnectId, resultsId: event.resultsId };
