@@ -19,6 +19,7 @@ import { connectUpstream } from './lean/upstream.js';
 import type { Logger } from './log.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsForServices, startMetricsServer, type MetricsServer } from './http/metrics-route.js';
+import { startTracing } from './observability/tracing.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
@@ -52,6 +53,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     log.warn('no GATEWAY_ENCRYPTION_KEY: identities and IBANs are sealed with the publicly known development key; never store real personal data like this');
   }
   const vault = new PersonalDataVault(config.encryption, log.child({ component: 'personal-data' }));
+  // Before the database and the schema: both decide at creation whether they record spans.
+  const tracing = startTracing(config.tracing, log);
   const database = await openDatabase(config.database, log);
   const metrics = new GatewayMetrics();
   metrics.watchDatabase(database);
@@ -185,6 +188,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       .execute()
       .catch((error: unknown) => log.warn({ err: error }, 'could not record the clean stop'));
     await database.close();
+    await tracing.shutdown();
     log.info('stopped');
   };
   return {

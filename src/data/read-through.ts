@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
+import { tracedBatch } from '../observability/tracing.js';
 import type { InFlight } from './in-flight.js';
 import type { Outcome } from './outcome.js';
 
@@ -57,10 +58,10 @@ export function readThroughLoader<K, S, T>(
     return outcome;
   };
   return new DataLoader<K, Outcome<T> | undefined, string>(
-    async (keys) => {
+    tracedBatch(spec.kind, async (keys) => {
       const stored = await spec.read(keys);
       return Promise.all(keys.map((key) => settleOrFetch(key, stored.get(spec.id(key))).catch((error: unknown) => asError(error))));
-    },
+    }),
     { cacheKeyFn: (key) => spec.id(key) },
   );
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { tracedBatch } from '../observability/tracing.js';
 
 /**
  * A per-request loader over the store: each batch of keys is one query, each key answered by the row
@@ -10,9 +11,11 @@ export function batchLoader<Row, Value = Row, Fallback = undefined>(
   valueOf: (row: Row) => Value = (row) => row as unknown as Value,
   fallback: () => Fallback = () => undefined as Fallback,
 ): DataLoader<string, Value | Fallback> {
-  return new DataLoader<string, Value | Fallback>(async (keys) => {
-    const rows = await read(keys);
-    const byKey = new Map(rows.map((row) => [keyOf(row), valueOf(row)]));
-    return keys.map((key) => (byKey.has(key) ? (byKey.get(key) as Value) : fallback()));
-  });
+  return new DataLoader<string, Value | Fallback>(
+    tracedBatch('store', async (keys) => {
+      const rows = await read(keys);
+      const byKey = new Map(rows.map((row) => [keyOf(row), valueOf(row)]));
+      return keys.map((key) => (byKey.has(key) ? (byKey.get(key) as Value) : fallback()));
+    }),
+  );
 }

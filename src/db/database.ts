@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { sqlStatementSpans } from '../observability/tracing.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js';
 import { readPgliteTemplate } from './pglite-template.js';
 import type { Tables } from './tables.js';
@@ -52,7 +53,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
   pool.on('error', (error) => {
     log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection lost');
   });
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), ...sqlStatementSpans() });
   return {
     kind: 'postgres',
     db,
@@ -138,7 +139,7 @@ async function openPglite(dir: string): Promise<Database> {
     const template = initialised ? undefined : await readPgliteTemplate();
     const client = await PGlite.create(path, { parsers: typeParsers, ...(template && { loadDataDir: template }) });
     await client.exec(`set time zone 'UTC'`);
-    const db = new Kysely<Tables>({ dialect: new PGliteDialect(client) });
+    const db = new Kysely<Tables>({ dialect: new PGliteDialect(client), ...sqlStatementSpans() });
     return {
       kind: 'pglite',
       db,

@@ -9,6 +9,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
 import {
@@ -105,6 +106,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       };
     },
     plugins: [
+      ...operationTracingPlugins(),
       ...(metrics === undefined ? [] : [metrics.plugin()]),
       ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
       ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),

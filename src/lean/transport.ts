@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import type { Logger } from '../log.js';
+import { recordLeanAttempt } from '../observability/tracing.js';
 import { CircuitOpen, EndpointCircuits, type CircuitSettings } from './circuits.js';
 import { LeanApiError, LeanUnavailableError } from './errors.js';
 import { RateLimitPause } from './rate-pause.js';
@@ -134,6 +135,7 @@ export class LeanTransport {
       const logAttempt = (outcome: string, httpStatus?: number) => {
         const ms = performance.now() - started;
         this.calls.record(call.endpoint, outcome, ms / 1_000);
+        recordLeanAttempt(call, correlationId, attempt, outcome, httpStatus, started);
         const line = { lean: { endpoint: call.endpoint, correlationId, attempt, outcome, httpStatus, ms: Math.round(ms) } };
         if (outcome === 'network_error' || outcome === 'timeout' || (httpStatus ?? 0) >= 500) this.options.log.warn(line, 'lean call failed');
         else this.options.log.info(line, 'lean call');

@@ -2,8 +2,11 @@ import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import TracingPlugin from '@pothos/plugin-tracing';
+import { createOpenTelemetryWrapper } from '@pothos/tracing-opentelemetry';
 import { GraphQLError } from 'graphql';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { tracer, tracesResolver } from '../observability/tracing.js';
 import type { GatewayContext } from './context.js';
 
 /** What a list without `first` (a customer's entities, an entity's accounts or consents) is assumed to hold when a query's cost is weighed. */
@@ -15,6 +18,9 @@ export const MAX_PAGE_SIZE = 100;
 const UUID_NODE_TYPES = new Set(['Customer', 'Entity', 'Account']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A `graphql.resolve` span around a resolver: field name, path and type; never its arguments or source. */
+const resolverSpans = createOpenTelemetryWrapper<boolean>(tracer, { includeArgs: false, includeSource: false });
+
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   DefaultFieldNullability: false;
@@ -25,8 +31,12 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: never; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [RelayPlugin, ErrorsPlugin, ValidationPlugin, ComplexityPlugin],
+  // Tracing first, so its span wraps what the other plugins add around a resolver.
+  plugins: [TracingPlugin, RelayPlugin, ErrorsPlugin, ValidationPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Decided per field when the schema is built (after startTracing): with tracing off no resolver is
+  // wrapped. Arguments and the selection's source are never recorded: they carry personal data.
+  tracing: { default: tracesResolver, wrap: (resolver, options) => resolverSpans(resolver, options) },
   // Cost of a document (checked at validation, against GATEWAY_MAX_COST, in src/http/limits.ts): every
   // field costs 1 and a list multiplies its selection by its size — `first` where it has one, else an
   // assumed size. Nothing is checked while resolving (`disabled`): the validation rule answers first.

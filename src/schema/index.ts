@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { tracingEnabled } from '../observability/tracing.js';
 import { builder } from './builder.js';
 import './scalars.js';
 import './outcomes.js';
@@ -15,10 +16,18 @@ import './webhooks.js';
 builder.queryType({ description: 'The entry points for reading data.' });
 builder.mutationType({ description: 'The entry points for changing data: customers, links to banks, refreshes.' });
 
-let schema: GraphQLSchema | undefined;
+const schemas = new Map<boolean, GraphQLSchema>();
 
-/** The gateway's GraphQL schema, built once. */
+/**
+ * The gateway's GraphQL schema, built once (once with tracing, once without, should a process start
+ * gateways of both kinds): the tracing plugin decides which resolvers to wrap while building it.
+ */
 export function gatewaySchema(): GraphQLSchema {
-  schema ??= builder.toSchema({ sortSchema: true });
+  const tracing = tracingEnabled();
+  let schema = schemas.get(tracing);
+  if (schema === undefined) {
+    schema = builder.toSchema({ sortSchema: true });
+    schemas.set(tracing, schema);
+  }
   return schema;
 }
