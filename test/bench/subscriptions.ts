@@ -123,6 +123,12 @@ function rssOf(pid: number): number {
 
 const openFiles = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 
+/** CPU time (user + system) a process has used so far, in ms; clock ticks are 1/100 s on Linux. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** A Chrome DevTools Protocol session on the gateway's inspector: forced GCs and heap figures. */
 class Inspector {
   private nextId = 1;
@@ -357,9 +363,11 @@ try {
     await inspector.call('Profiler.setSamplingInterval', { interval: 200 });
     await inspector.call('Profiler.start');
   }
+  const cpuBefore = cpuMsOf(pid);
   const { entityId, triggeredAt } = await link();
   expect(entityId);
   const allDelivered = await waitFor(() => received === S, TIMEOUT_MS);
+  const gatewayCpuMs = cpuMsOf(pid) - cpuBefore;
   clearInterval(sampler);
   let profileFile: string | undefined;
   if (PROFILE) {
@@ -400,6 +408,7 @@ try {
     deliveryFromPublishP99Ms: percentile(fromPublish, 0.99),
     deliveryFromTriggerP50Ms: percentile(fromTrigger, 0.5),
     deliveryFromTriggerP99Ms: percentile(fromTrigger, 0.99),
+    gatewayCpuMs,
     load1AtEvent: loadAtEvent,
     load1AfterEvent: load(),
     unexpectedEvents: unexpected,
@@ -430,7 +439,7 @@ try {
     `| all delivered ≤ ${TARGETS.lastDeliveryMs} ms after the trigger | ${ms(figures.lastDeliveryFromTriggerMs)}${allDelivered ? '' : ` (${times.length}/${S})`} | ${verdict(figures.targets.lastDeliveryMs.met)} |`,
     '',
     `Published ${ms(figures.publishAfterTriggerMs)} ms after the trigger (webhook, inbox, apply, commit); first delivery ${ms(figures.firstDeliveryFromPublishMs)} ms after the publish; ` +
-      `p50 / p99 from the trigger ${ms(figures.deliveryFromTriggerP50Ms)} / ${ms(figures.deliveryFromTriggerP99Ms)} ms. Sockets opened in ${connectSeconds.toFixed(1)} s; ` +
+      `p50 / p99 from the trigger ${ms(figures.deliveryFromTriggerP50Ms)} / ${ms(figures.deliveryFromTriggerP99Ms)} ms; the gateway used ${gatewayCpuMs} ms of CPU from the trigger to the last delivery (the wall time above includes waiting for a core). Sockets opened in ${connectSeconds.toFixed(1)} s; ` +
       `open files of the gateway ${before.openFiles} → ${after.openFiles}; ${warmupRounds} warm-up event(s), the last delivered in ${ms(warmupMs)} ms; unexpected events ${unexpected}, errors ${errors.length}.`,
   ];
   for (const line of lines) out(line);
