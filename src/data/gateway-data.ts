@@ -1,4 +1,4 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import type { CacheConfig } from '../config.js';
@@ -46,6 +46,7 @@ import {
   saveLeanTransactions,
   transactionsByKeys,
   transactionsPage,
+  transactionsPages,
   type AccountRanges,
   type TransactionPage,
   type TransactionFilter,
@@ -57,6 +58,7 @@ import type { InFlight } from './in-flight.js';
 import { fresh, mapOutcome, type Outcome } from './outcome.js';
 import { readThroughLoader, type CacheReadObserver } from './read-through.js';
 import { batchLoader } from './store-loader.js';
+import { tracedBatch } from '../observability/tracing.js';
 
 /** What the data layer needs, shared by every request of the process. */
 export interface DataDependencies {
@@ -109,6 +111,8 @@ export class GatewayData {
   private balanceByAccount: DataLoader<string, Outcome<Balance> | undefined>;
   private identityByEntity: DataLoader<string, Outcome<IdentityRow> | undefined>;
   private transactionsCoverage: DataLoader<TransactionsQuery, Outcome<null> | undefined>;
+  /** Pages asked for in the same tick (one per account of an overview) are read in one statement; never cached. */
+  private readonly transactionPages: DataLoader<{ readonly filter: TransactionFilter; readonly page: TransactionPage }, TransactionRow[]>;
   private ownCustomer: Promise<CustomerRow | undefined> | undefined;
 
   constructor(
@@ -132,6 +136,7 @@ export class GatewayData {
       (row) => transactionKey(row.account_id, row.transaction_id),
     );
     this.consentsByEntity = batchGroupLoader((ids) => consentsOfEntities(db, vault, ids), (row) => row.entity_id);
+    this.transactionPages = new DataLoader(tracedBatch('store', (requests) => transactionsPages(db, requests)), { cache: false });
 
     this.entitiesByCustomer = readThroughLoader<string, CustomerEntities, EntityRow[]>(
       {
@@ -508,7 +513,7 @@ export class GatewayData {
     const coverage = await this.transactionsCoverage.load(query);
     if (coverage === undefined) return undefined;
     if (coverage.kind !== 'ok') return coverage;
-    const rows = await transactionsPage(this.db, query, page);
+    const rows = await this.transactionPages.load({ filter: query, page });
     return mapOutcome(coverage, () => rows);
   }
 

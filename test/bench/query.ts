@@ -27,7 +27,9 @@
 // key would otherwise be held to 20 requests/s) and an API key; cache lifetimes are the defaults.
 // Works in a throwaway database `bench_query` (BENCH_DATABASE_NAME) on BENCH_DATABASE_URL's server
 // (default postgres://postgres@127.0.0.1:5432/postgres), dropped before and after; BENCH_OUT_DIR
-// (default .bench) is where the figures go. BENCH_SEED_CONCURRENCY
+// (default .bench) is where the figures go; BENCH_KEEP_DATABASE=1 keeps the database for a look.
+// BENCH_PROFILE=nested|deep, with BENCH_GATEWAY_NODE_OPTIONS="--import tsx --import
+// ./test/bench/cpu-profile-window.ts", CPU-profiles the gateway during that scenario only. BENCH_SEED_CONCURRENCY
 // (default 8): customers seeded at once. BENCH_COLD (default 5): customers measured cold.
 // Missed targets are reported, not failed; the exit code is 1 when a request fails or answers errors.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -253,6 +255,12 @@ function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
+/** CPU time a process has used so far (user + system), in ms; /proc/<pid>/stat counts clock ticks of 10 ms. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 // --- a scenario ---------------------------------------------------------------------------------
 
 interface Scenario {
@@ -276,17 +284,24 @@ interface Figures {
   readonly timeouts: number;
   /** Highest VmRSS sampled every 100 ms during the run, of the process that answered. */
   readonly peakRssMb: number;
+  /** CPU the answering process used during the run: share of one core, and per request. */
+  readonly cpuPercent: number;
+  readonly cpuMsPerRequest: number;
   /** Lean calls the emulator answered during the run (null for the bare server). */
   readonly leanCalls: number | null;
 }
 
 async function drive(scenario: Scenario, sandbox: TestSandbox): Promise<Figures> {
   await sandbox.control('DELETE', '/sandbox/stats');
+  // With test/bench/cpu-profile-window.ts preloaded, SIGUSR2 starts and stops the gateway's profiler.
+  const profiled = process.env['BENCH_PROFILE'] === scenario.key;
+  if (profiled) process.kill(scenario.pid, 'SIGUSR2');
   let peakRssMb = memoryOf(scenario.pid).rssMb;
   const sampler = setInterval(() => {
     peakRssMb = Math.max(peakRssMb, memoryOf(scenario.pid).rssMb);
   }, 100);
   let errorAnswers = 0;
+  const cpuBefore = cpuMsOf(scenario.pid);
   try {
     const result = await autocannon({
       url: scenario.url,
@@ -305,6 +320,7 @@ async function drive(scenario: Scenario, sandbox: TestSandbox): Promise<Figures>
       ],
     });
     peakRssMb = Math.max(peakRssMb, memoryOf(scenario.pid).rssMb);
+    const cpuMs = cpuMsOf(scenario.pid) - cpuBefore;
     const stats = scenario.key === 'ceiling' ? undefined : (await sandbox.control<{ total: number }>('GET', '/sandbox/stats')).body;
     return {
       scenario: scenario.key,
@@ -317,10 +333,13 @@ async function drive(scenario: Scenario, sandbox: TestSandbox): Promise<Figures>
       socketErrors: result.errors,
       timeouts: result.timeouts,
       peakRssMb,
+      cpuPercent: (cpuMs / (result.duration * 1000)) * 100,
+      cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total),
       leanCalls: stats?.total ?? null,
     };
   } finally {
     clearInterval(sampler);
+    if (profiled) process.kill(scenario.pid, 'SIGUSR2');
   }
 }
 
@@ -531,12 +550,12 @@ try {
       `${CONNECTIONS} connections × ${DURATION} s per scenario; ${CUSTOMERS} customers, ${deepTargets.length} accounts for (b); ${report.machine.cpus} CPUs, load average after the run ${load}.`,
   );
   lines.push('');
-  lines.push('| scenario | req/s | p50 ms | p97.5 ms | p99 ms | max ms | peak RSS MB | Lean calls | errors | vs (c) |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| scenario | req/s | p50 ms | p97.5 ms | p99 ms | max ms | peak RSS MB | CPU % (ms/req) | Lean calls | errors | vs (c) |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of figures) {
     const ratio = f.requestsPerSecond / ceiling.requestsPerSecond;
     lines.push(
-      `| ${f.label} | ${Math.round(f.requestsPerSecond)} | ${f.latencyMs.p50} | ${f.latencyMs.p97_5} | ${f.latencyMs.p99} | ${f.latencyMs.max} | ${n(f.peakRssMb)} | ${f.leanCalls ?? '–'} | ${f.non2xx + f.errorAnswers + f.socketErrors} | ${f.scenario === 'ceiling' ? '1' : `${n(ratio * 100)}%`} |`,
+      `| ${f.label} | ${Math.round(f.requestsPerSecond)} | ${f.latencyMs.p50} | ${f.latencyMs.p97_5} | ${f.latencyMs.p99} | ${f.latencyMs.max} | ${n(f.peakRssMb)} | ${n(f.cpuPercent, 0)} (${n(f.cpuMsPerRequest, 2)}) | ${f.leanCalls ?? '–'} | ${f.non2xx + f.errorAnswers + f.socketErrors} | ${f.scenario === 'ceiling' ? '1' : `${n(ratio * 100)}%`} |`,
     );
   }
   lines.push('');
@@ -573,5 +592,5 @@ try {
   }
   for (const gateway of running) await stopGateway(gateway);
   await sandbox?.close();
-  await sqlOn(adminUrl, `drop database if exists ${BENCH_DB} with (force)`);
+  if (process.env['BENCH_KEEP_DATABASE'] !== '1') await sqlOn(adminUrl, `drop database if exists ${BENCH_DB} with (force)`);
 }
