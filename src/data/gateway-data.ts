@@ -88,6 +88,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Per subscription event, the subscriber whose loaders the event's other subscribers share. */
 const firstReaderOf = new WeakMap<object, GatewayData>();
+/** The key under which idle subscription contexts share their loaders. */
+const IDLE = {};
 
 /**
  * The data one GraphQL request may see, read through Postgres: per-request DataLoaders over the
@@ -322,6 +324,15 @@ export class GatewayData {
     this.balanceByAccount = first.balanceByAccount;
     this.identityByEntity = first.identityByEntity;
     this.transactionsCoverage = first.transactionsCoverage;
+  }
+
+  /**
+   * For a context that lives on between events (a subscription's): gives up its own loaders for
+   * ones shared by every such context, which hold at most one event's rows (`forgetAllOnce` clears
+   * them for each event), so a thousand idle subscribers do not keep a thousand sets of loaders.
+   */
+  releaseLoaders(): void {
+    this.forgetAllOnce(IDLE);
   }
 
   /** What a PENDING or RECONNECT_REQUIRED answer was for, if the principal may see it. */

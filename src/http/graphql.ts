@@ -12,6 +12,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
 import {
   assertTrusted,
   loadTrustedDocumentsOf,
@@ -106,6 +107,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       };
     },
     plugins: [
+      // First: plugins after it (tracing) wrap the subscribe function it sets.
+      useSharedSubscriptionEvents(),
       ...operationTracingPlugins(),
       ...(metrics === undefined ? [] : [metrics.plugin()]),
       ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),

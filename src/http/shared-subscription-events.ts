@@ -1,0 +1,95 @@
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Principal } from '../auth/principal.js';
+import type { GatewayContext } from '../schema/context.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Executes each subscription event once per group of identical subscribers instead of once per
+ * subscriber: subscribers of the same document, operation name and variables, as the same principal,
+ * share the result of an event (the one object the event hub hands to every subscriber). Each
+ * subscriber keeps its own event stream (its own `subscribe` resolver ran, with its own access check),
+ * and its results still pass through every plugin's result hooks (error masking, metrics).
+ */
+export function useSharedSubscriptionEvents(): Plugin<GatewayContext> {
+  return {
+    onSubscribe: ({ setSubscribeFn }) => {
+      setSubscribeFn(subscribeSharing as Parameters<typeof setSubscribeFn>[0]);
+    },
+  };
+}
+
+/** Per event: the result of each group of identical subscribers. */
+const resultsByEvent = new WeakMap<object, Map<string, MaybePromise<ExecutionResult>>>();
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 1;
+
+async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isAsyncIterable(source)) return source;
+  // From here on the context only serves events, each of which reads its data afresh.
+  (args.contextValue as Partial<GatewayContext> | undefined)?.data?.releaseLoaders();
+  const group = groupOf(args);
+  return mapEvents(source[Symbol.asyncIterator](), (event) => {
+    if (group === undefined || typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let results = resultsByEvent.get(event);
+    if (results === undefined) {
+      results = new Map();
+      resultsByEvent.set(event, results);
+    }
+    let result = results.get(group);
+    if (result === undefined) {
+      result = execute({ ...args, rootValue: event });
+      results.set(group, result);
+    }
+    return result;
+  });
+}
+
+/** What decides a subscriber's result besides the event; undefined when the result cannot be shared. */
+function groupOf(args: ExecutionArgs): string | undefined {
+  const principal = (args.contextValue as Partial<GatewayContext> | undefined)?.principal;
+  if (principal === undefined) return undefined;
+  let documentId = documentIds.get(args.document);
+  if (documentId === undefined) {
+    documentId = nextDocumentId++;
+    documentIds.set(args.document, documentId);
+  }
+  return JSON.stringify([documentId, args.operationName ?? null, args.variableValues ?? null, principalKey(principal)]);
+}
+
+function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'service':
+      return `service:${principal.label}`;
+    case 'endUser':
+      return `endUser:${principal.appUserId}:${[...principal.scopes].sort().join(' ')}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}
+
+/** The source's events mapped to results; `return` reaches the source at once, even while it waits. */
+function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => MaybePromise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  const mapped = async (step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> => {
+    if (step.done === true) return { done: true, value: undefined };
+    try {
+      return { done: false, value: await map(step.value) };
+    } catch (error) {
+      await source.return?.();
+      throw error;
+    }
+  };
+  return {
+    next: async () => mapped(await source.next()),
+    return: async () => (source.return === undefined ? { done: true, value: undefined } : mapped(await source.return())),
+    throw: async (error: unknown) => {
+      if (source.throw === undefined) throw error;
+      return mapped(await source.throw(error));
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
