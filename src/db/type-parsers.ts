@@ -24,18 +24,25 @@ export function parseTimestamptz(value: string): Date {
   // building an ISO string for each was a few per cent of the CPU of answering a page (bench:query).
   const n = value.length;
   if (n >= 22 && n !== 23 && n <= 29 && value.charCodeAt(10) === 32 && value.endsWith('+00') && (n === 22 || value.charCodeAt(19) === 46)) {
-    const digit = (i: number) => value.charCodeAt(i) - 48;
-    const pair = (i: number) => digit(i) * 10 + digit(i + 1);
-    const ms = n === 22 ? 0 : digit(20) * 100 + (n > 24 ? digit(21) * 10 : 0) + (n > 25 ? digit(22) : 0);
-    const year = pair(0) * 100 + pair(2);
+    const ms = n === 22 ? 0 : digit(value, 20) * 100 + (n > 24 ? digit(value, 21) * 10 : 0) + (n > 25 ? digit(value, 22) : 0);
+    const year = pair(value, 0) * 100 + pair(value, 2);
     // Date.UTC reads years 0–99 as 1900–1999: those take the general path.
-    const time = year >= 100 ? Date.UTC(year, pair(5) - 1, pair(8), pair(11), pair(14), pair(17), ms) : Number.NaN;
+    const time = year >= 100 ? Date.UTC(year, pair(value, 5) - 1, pair(value, 8), pair(value, 11), pair(value, 14), pair(value, 17), ms) : Number.NaN;
     if (!Number.isNaN(time)) return new Date(time);
   }
   const iso = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`unparseable timestamptz ${value}`);
   return date;
+}
+
+// Module-level, not closures per call: under tsx each closure created is also named (a property write).
+function digit(text: string, index: number): number {
+  return text.charCodeAt(index) - 48;
+}
+
+function pair(text: string, index: number): number {
+  return digit(text, index) * 10 + digit(text, index + 1);
 }
 
 const identity = (value: string): string => value;
