@@ -14,6 +14,10 @@
 // publish (the NOTIFY reaching a LISTEN connection of the bench on the same database, which is when the
 // gateway's own listener gets it too) until each subscriber's `next` runs in this process.
 //
+// The gateway executes an event once per group of identical subscribers (same document, variables and
+// principal) and shares the result: here all are one group, its best case. BENCH_DISTINCT=1 gives each
+// subscriber a document of its own (an extra alias), so every delivery is executed on its own.
+//
 // BENCH_SUBSCRIBERS (default 5000); BENCH_CONNECT_CONCURRENCY (100): sockets opened at once;
 // BENCH_TIMEOUT_MS (60000): how long to wait for an event to reach every subscriber;
 // BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres): the Postgres server, on which the
@@ -42,6 +46,8 @@ const TARGETS = { kbPerSubscriber: 50, lastDeliveryMs: 1_000 } as const;
 const EVENT_CHANNEL = 'lean_gateway_events';
 const API_KEY = `bench-subscriptions-${randomBytes(12).toString('hex')}`;
 const SUBSCRIPTION = 'subscription ($c: ID!) { entityLinked(customerId: $c) { id leanEntityId status bank { identifier name } } }';
+/** The i-th subscriber's document: the same for all, or (BENCH_DISTINCT=1) one of its own, which no one shares. */
+const documentOf = (index: number): string => (DISTINCT ? SUBSCRIPTION.replace('{ id leanEntityId', `{ id leanEntityId s${index}: status`) : SUBSCRIPTION);
 
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -55,6 +61,7 @@ const S = positiveInteger('BENCH_SUBSCRIBERS', 5_000);
 const CONNECT_CONCURRENCY = positiveInteger('BENCH_CONNECT_CONCURRENCY', 100);
 const TIMEOUT_MS = positiveInteger('BENCH_TIMEOUT_MS', 60_000);
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
+const DISTINCT = process.env['BENCH_DISTINCT'] === '1';
 const outDir = ((dir) => (isAbsolute(dir) ? dir : join(projectRoot, dir)))(process.env['BENCH_OUT_DIR'] ?? '.bench');
 
 const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -286,7 +293,7 @@ try {
       };
       subscribers[index] = subscriber;
       subscriber.client.subscribe<{ entityLinked: { leanEntityId: string } }>(
-        { query: SUBSCRIPTION, variables: { c: customer?.id } },
+        { query: documentOf(index), variables: { c: customer?.id } },
         {
           next: (value) => {
             const at = performance.now();
@@ -390,6 +397,7 @@ try {
     database: 'postgres',
     principal: 'service (API key)',
     subscription: SUBSCRIPTION,
+    distinctDocuments: DISTINCT,
     openFileLimit: limit,
     connectSeconds,
     warmupRounds,
@@ -427,7 +435,7 @@ try {
   const ms = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(0));
   const verdict = (met: boolean) => (met ? 'met' : '**missed**');
   const lines = [
-    `\`entityLinked\` over graphql-ws: ${S} subscribers (one socket each, one service API key) of one customer on one gateway (Postgres, ${benchDb}); one bank link through the emulator; rate limit off.`,
+    `\`entityLinked\` over graphql-ws: ${S} subscribers (one socket each, one service API key) of one customer on one gateway (Postgres, ${benchDb}); ${DISTINCT ? 'a document of its own per subscriber (nothing shared)' : 'one document (one execution per event, shared)'}; one bank link through the emulator; rate limit off.`,
     '',
     '| subscribers | RSS before MiB | RSS after MiB | KB/subscriber | heap before MiB | heap after MiB | heap KB/subscriber | peak RSS MiB | last from trigger ms | last from publish ms | p50 / p99 from publish ms | delivered | load 1m |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
