@@ -21,6 +21,8 @@ export interface Config {
   /** Trusted-documents mode: the persisted-documents manifest (hash → document); unset runs any document. */
   readonly trustedDocumentsFile: string | undefined;
   readonly encryption: EncryptionConfig;
+  /** How long a query's whole answer is kept per principal; 0 keeps none. Never longer than the shortest data lifetime. */
+  readonly responseCacheMs: number;
   /** `GET /metrics`: on its own port without credentials when `port` is set, else on the main port for services. */
   readonly metrics: { readonly port: number | undefined };
   /** OpenTelemetry spans exported over OTLP/HTTP when `endpoint` is set; no tracer at all otherwise. */
@@ -305,6 +307,11 @@ const variables = {
     expects: 'comma-separated id:key pairs, each key 32 bytes in base64, ids [A-Za-z0-9_-]; the first seals new data',
     echo: false,
   },
+  GATEWAY_RESPONSE_CACHE_SECONDS: {
+    schema: integer(0, 3_600),
+    expects: 'seconds a query answer is kept per principal and document (0 turns the response cache off; at most 3600)',
+    echo: true,
+  },
   GATEWAY_METRICS_PORT: { schema: integer(0, 65535), expects: 'a port for GET /metrics without credentials (0 picks a free one)', echo: true },
   OTEL_EXPORTER_OTLP_ENDPOINT: { schema: httpUrl, expects: 'the http(s) base URL of an OTLP/HTTP collector (traces go to <url>/v1/traces)', echo: true },
   OTEL_SERVICE_NAME: { schema: z.string().min(1).max(200), expects: 'the service name on exported spans', echo: true },
@@ -355,6 +362,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         }
       : { kind: 'pglite', dir: parsed.PGLITE_DIR ?? './.data/pglite' };
 
+  const cache: CacheConfig = {
+    entitiesMs: (parsed.CACHE_TTL_ENTITIES_SECONDS ?? 3_600) * 1_000,
+    accountsMs: (parsed.CACHE_TTL_ACCOUNTS_SECONDS ?? 3_600) * 1_000,
+    balanceMs: (parsed.CACHE_TTL_BALANCE_SECONDS ?? 300) * 1_000,
+    identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
+    recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
+  };
+
   return {
     env,
     // Outside production the gateway answers only on this machine unless told otherwise.
@@ -369,13 +384,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
     lean,
     sandbox: readSandboxConfig(parsed),
-    cache: {
-      entitiesMs: (parsed.CACHE_TTL_ENTITIES_SECONDS ?? 3_600) * 1_000,
-      accountsMs: (parsed.CACHE_TTL_ACCOUNTS_SECONDS ?? 3_600) * 1_000,
-      balanceMs: (parsed.CACHE_TTL_BALANCE_SECONDS ?? 300) * 1_000,
-      identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
-      recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
-    },
+    cache,
     webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
     limits: {
       maxDepth: parsed.GATEWAY_MAX_DEPTH ?? 10,
@@ -386,6 +395,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxBatch: parsed.GATEWAY_MAX_BATCH ?? 1,
     },
     rateLimit: readRateLimit(parsed),
+    // A whole answer is never kept longer than the shortest lifetime of the data in it.
+    responseCacheMs: Math.min(
+      (parsed.GATEWAY_RESPONSE_CACHE_SECONDS ?? 5) * 1_000,
+      cache.entitiesMs,
+      cache.accountsMs,
+      cache.balanceMs,
+      cache.identityMs,
+      cache.recentTransactionsMs,
+    ),
     metrics: { port: parsed.GATEWAY_METRICS_PORT },
     tracing: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''), serviceName: parsed.OTEL_SERVICE_NAME ?? 'lean-graphql-gateway' },
     trustedDocumentsFile: parsed.GATEWAY_TRUSTED_DOCUMENTS_FILE,

@@ -14,3 +14,15 @@ export type Principal =
   | { readonly kind: 'anonymous' };
 
 export const anonymous: Principal = { kind: 'anonymous' };
+
+/** A stable key of what a principal may see: answers for equal keys may be shared (response cache, subscription events). */
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'service':
+      return `service:${principal.label}`;
+    case 'endUser':
+      return `endUser:${principal.appUserId}:${[...principal.scopes].sort().join(' ')}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}

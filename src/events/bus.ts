@@ -10,13 +10,16 @@ export type GatewayEvent =
   | { readonly topic: 'entityLinked'; readonly customerId: string; readonly entityId: string }
   | { readonly topic: 'entityReconnected'; readonly customerId: string; readonly entityId: string }
   | { readonly topic: 'reconnectRequired'; readonly customerId: string; readonly entityId: string; readonly reconnectId: string; readonly resultsId: string }
-  | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string };
+  | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string }
+  /** Stored data changed with no subscription of its own (an entity re-read or marked stale): answers kept whole must go. */
+  | { readonly topic: 'dataChanged'; readonly entityId: string };
 
 const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('entityLinked'), customerId: z.string(), entityId: z.string() }),
   z.object({ topic: z.literal('entityReconnected'), customerId: z.string(), entityId: z.string() }),
   z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
+  z.object({ topic: z.literal('dataChanged'), entityId: z.string() }),
 ]);
 
 export const EVENT_CHANNEL = 'lean_gateway_events';
@@ -46,6 +49,7 @@ type Topics = {
 export class EventHub {
   private readonly pubsub = createPubSub<Topics>();
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly everyEvent: ((event: GatewayEvent) => void)[] = [];
 
   constructor(
     private readonly log: Logger,
@@ -54,6 +58,11 @@ export class EventHub {
 
   async listen(database: Database): Promise<void> {
     this.unlisten = await database.listen(EVENT_CHANNEL, (payload) => this.deliver(payload));
+  }
+
+  /** Told of every event this instance hears, before its subscribers are (the response cache forgets its answers). */
+  onEvent(listener: (event: GatewayEvent) => void): void {
+    this.everyEvent.push(listener);
   }
 
   subscribe<K extends GatewayEvent['topic']>(topic: K, key: string): AsyncIterable<Extract<GatewayEvent, { topic: K }>> {
@@ -70,6 +79,7 @@ export class EventHub {
       this.log.warn('an event on the channel is not one of ours; ignored');
       return;
     }
+    for (const listener of this.everyEvent) listener(event);
     switch (event.topic) {
       case 'entityLinked':
         this.pubsub.publish('entityLinked', event.customerId, event);
@@ -83,6 +93,8 @@ export class EventHub {
       case 'resultsReady':
         this.pubsub.publish('resultsReady', event.customerId, event);
         this.pubsub.publish('resultsReady', `results:${event.resultsId}`, event);
+        break;
+      case 'dataChanged':
         break;
     }
   }

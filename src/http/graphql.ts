@@ -12,6 +12,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import { ResponseCache, useGatewayResponseCache } from './response-cache.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
 import {
   assertTrusted,
@@ -55,6 +56,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
   const principalOf = principalsByRequest(authenticate);
   const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit);
   const trusted = loadTrustedDocumentsOf(config);
+  const responseCache = config.responseCacheMs > 0 ? new ResponseCache() : undefined;
+  if (responseCache !== undefined) events.onEvent(() => responseCache.forgetAll());
   return createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -111,8 +114,11 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       useSharedSubscriptionEvents(),
       ...operationTracingPlugins(),
       ...(metrics === undefined ? [] : [metrics.plugin()]),
-      ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
+      // Trusted documents fill in the document of a hash before the response cache keys on it; the
+      // rate limit comes after the cache so that its refusal wins over a kept answer.
       ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),
+      ...(responseCache === undefined ? [] : [useGatewayResponseCache(responseCache, config.responseCacheMs, principalOf)]),
+      ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
       ...useQueryLimits(config.limits),
       useBoundedValidationErrors({ introspection: config.introspection }),
       useAccessPolicy({ introspection: config.introspection }),

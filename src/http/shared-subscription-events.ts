@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { Principal } from '../auth/principal.js';
+import { principalKey } from '../auth/principal.js';
 import type { GatewayContext } from '../schema/context.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -57,17 +57,6 @@ function groupOf(args: ExecutionArgs): string | undefined {
     documentIds.set(args.document, documentId);
   }
   return JSON.stringify([documentId, args.operationName ?? null, args.variableValues ?? null, principalKey(principal)]);
-}
-
-function principalKey(principal: Principal): string {
-  switch (principal.kind) {
-    case 'service':
-      return `service:${principal.label}`;
-    case 'endUser':
-      return `endUser:${principal.appUserId}:${[...principal.scopes].sort().join(' ')}`;
-    case 'anonymous':
-      return 'anonymous';
-  }
 }
 
 /** The source's events mapped to results; `return` reaches the source at once, even while it waits. */

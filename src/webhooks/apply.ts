@@ -146,6 +146,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
       return done('APPLIED', undefined, async (trx) => {
         if (entity === undefined) await disconnectEntity(trx, entityId);
         else await saveEntity(trx, deps.vault, entity, new Date());
+        await publishEvent(trx, { topic: 'dataChanged', entityId });
       });
     }
     case 'entity.data.refresh.updated': {
@@ -156,6 +157,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
         const accounts = payload.data_status?.account_data?.map((a) => a.account_id) ?? [];
         const all = accounts.length > 0 ? accounts : (await trx.selectFrom('accounts').select('id').where('entity_id', '=', payload.entity_id).execute()).map((a) => a.id);
         for (const accountId of all) await expireAccountData(trx, accountId, { recentOnly: true });
+        await publishEvent(trx, { topic: 'dataChanged', entityId: payload.entity_id });
       });
     }
     default:

@@ -25,7 +25,7 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
     },
   });
   // The rate limit is off unless a test sets it: suites fire many requests at once.
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', GATEWAY_RESPONSE_CACHE_SECONDS: '0', ...env });
   const gateway = await startGateway(config, createLogger(config.logLevel, sink));
   return { ...gateway, logs };
 }
