@@ -12,7 +12,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
-import { ResponseCache, useGatewayResponseCache } from './response-cache.js';
+import { ResponseCache } from './response-cache.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
 import {
   assertTrusted,
@@ -56,9 +56,16 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
   const principalOf = principalsByRequest(authenticate);
   const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit);
   const trusted = loadTrustedDocumentsOf(config);
-  const responseCache = config.responseCacheMs > 0 ? new ResponseCache() : undefined;
+  const responseCache =
+    config.responseCacheMs > 0
+      ? new ResponseCache({
+          ttlMs: config.responseCacheMs,
+          principalOf: (req) => authenticate(req.headers.authorization ?? null),
+          refuse: limiter === undefined ? undefined : (req, principal) => limiter.take(rateLimitKey(principal, req.socket.remoteAddress)) !== undefined,
+        })
+      : undefined;
   if (responseCache !== undefined) events.onEvent(() => responseCache.forgetAll());
-  return createYoga<NodeServerContext, GatewayContext>({
+  const yoga = createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // 1 turns batching off (an array body is a 400); more allows that many operations per request.
@@ -114,10 +121,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       useSharedSubscriptionEvents(),
       ...operationTracingPlugins(),
       ...(metrics === undefined ? [] : [metrics.plugin()]),
-      // Trusted documents fill in the document of a hash before the response cache keys on it; the
-      // rate limit comes after the cache so that its refusal wins over a kept answer.
       ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),
-      ...(responseCache === undefined ? [] : [useGatewayResponseCache(responseCache, config.responseCacheMs, principalOf)]),
+      ...(responseCache === undefined ? [] : [responseCache.plugin()]),
       ...(limiter === undefined ? [] : [useRateLimit(limiter, principalOf)]),
       ...useQueryLimits(config.limits),
       useBoundedValidationErrors({ introspection: config.introspection }),
@@ -135,6 +140,10 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       }),
     ],
   });
+  /** `POST /graphql` and friends over HTTP: a kept answer when there is one, else yoga. */
+  const serveHttp = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    responseCache === undefined ? Promise.resolve(yoga(req, res, { req, res })).then(() => undefined) : responseCache.serve(req, res, () => Promise.resolve(yoga(req, res, { req, res })));
+  return Object.assign(yoga, { serveHttp });
 }
 
 function yogaLogger(log: Logger): YogaLogger {

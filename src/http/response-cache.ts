@@ -1,54 +1,97 @@
-import { randomUUID } from 'node:crypto';
-import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import type { ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import { principalKey } from '../auth/principal.js';
-import type { PrincipalOf } from './limits.js';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { getOperationAST, OperationTypeNode, type ExecutionArgs } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { principalKey, type Principal } from '../auth/principal.js';
+import type { GatewayContext } from '../schema/context.js';
 
-/** Answers kept at most, by the length of their JSON; the oldest go first. */
-const MAX_BYTES = 64 * 1024 * 1024;
+/** Answers kept at most, counted in bytes of body and key; the oldest go first. */
+const MAX_BYTES = 48 * 1024 * 1024;
+/** One answer larger than this is not kept: it must not push out everything else. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Headers of the answer that belong to its own exchange, not to the kept answer. */
+const OWN_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id']);
 
-type Answer = ExecutionResult<Record<string, unknown>>;
+interface Kept {
+  readonly headers: OutgoingHttpHeaders;
+  readonly body: Buffer;
+  readonly expires: number;
+  readonly bytes: number;
+}
+
+export interface ResponseCacheOptions {
+  readonly ttlMs: number;
+  /** Who the credential is; a credential that does not authenticate is never answered from here. */
+  readonly principalOf: (req: IncomingMessage) => Promise<Principal>;
+  /** The rate limit's verdict for this request (seconds to wait), so a kept answer is no way around it. */
+  readonly refuse?: ((req: IncomingMessage, principal: Principal) => boolean) | undefined;
+}
 
 /**
- * Whole query answers, per principal, document and variables, for a few seconds: a front end that
- * asks the same overview again (or many end users refreshing at once) costs no execution at all.
- * Only answers without errors are kept (a stale copy, a refusal or a Lean error is never repeated).
- * Conservative on purpose: any mutation on this instance, and any event any instance publishes
- * (a link, a reconnect, results, an entity re-read or marked stale by a webhook), forgets every
- * answer, so an answer is never older than the data the gateway itself holds, except that a
- * mutation on another instance shows here after at most the lifetime.
+ * Whole answers of queries, as the bytes yoga wrote, per principal and request (document, variables,
+ * `Accept`, `Origin`), for a few seconds: a front end asking the same overview again (or many end
+ * users refreshing at once) costs neither execution nor serialisation. Only a query that ran with no
+ * error and no warning is kept (a stale copy, a refusal, a pending answer with an error is never
+ * repeated). Any mutation on this instance and any event any instance publishes (a link, a reconnect,
+ * results, an entity re-read or marked stale by a webhook) forget every answer; a mutation on
+ * another instance shows here after at most the lifetime.
  */
-export class ResponseCache implements Cache {
-  private readonly answers = new Map<string, { answer: Answer; expires: number; bytes: number }>();
+export class ResponseCache {
+  private readonly answers = new Map<string, Kept>();
+  private readonly keptFor = new WeakMap<IncomingMessage, true>();
   private bytes = 0;
 
-  get(key: string): Answer | undefined {
+  constructor(private readonly options: ResponseCacheOptions) {}
+
+  /** The yoga plugin that says which requests may be kept, and forgets everything after a mutation. */
+  plugin(): Plugin<GatewayContext> {
+    return {
+      onExecute: ({ args }) => ({
+        onExecuteDone: ({ result }) => {
+          const context = args.contextValue as Partial<GatewayContext> & { req?: IncomingMessage };
+          const { document, operationName } = args as ExecutionArgs;
+          const operation = getOperationAST(document, operationName)?.operation;
+          if (operation === OperationTypeNode.MUTATION) {
+            this.forgetAll();
+            return;
+          }
+          if (operation !== OperationTypeNode.QUERY || isAsyncIterable(result) || context.req === undefined) return;
+          if ((result.errors?.length ?? 0) > 0 || (context.warnings?.length ?? 0) > 0) return;
+          this.keptFor.set(context.req, true);
+        },
+      }),
+    };
+  }
+
+  /** Answers `req` from a kept answer, or lets `next` answer it and keeps what it wrote when it may. */
+  async serve(req: IncomingMessage, res: ServerResponse, next: () => Promise<unknown>): Promise<void> {
+    const body = (req as { body?: unknown }).body;
+    const accept = req.headers.accept ?? '';
+    if (req.method !== 'POST' || !Buffer.isBuffer(body) || accept.includes('text/event-stream') || accept.includes('multipart')) {
+      await next();
+      return;
+    }
+    let principal: Principal;
+    try {
+      principal = await this.options.principalOf(req);
+    } catch {
+      await next(); // yoga answers the refused credential
+      return;
+    }
+    const key = `${principalKey(principal)}\n${req.headers.origin ?? ''}\n${accept}\n${body.toString('utf8')}`;
     const kept = this.answers.get(key);
-    if (kept === undefined) return undefined;
-    if (kept.expires <= Date.now()) {
-      this.drop(key);
-      return undefined;
+    if (kept !== undefined && kept.expires > Date.now() && this.options.refuse?.(req, principal) !== true) {
+      res.writeHead(200, { ...kept.headers, 'content-length': kept.body.length, 'x-response-cache': 'hit' });
+      res.end(kept.body);
+      return;
     }
-    return kept.answer;
-  }
-
-  set(key: string, answer: Answer, _entities: unknown, ttl: number): void {
-    if (!(ttl > 0)) return;
-    const bytes = JSON.stringify(answer).length;
-    if (bytes > MAX_BYTES / 16) return; // one huge answer must not push out everything else
-    this.drop(key);
-    this.answers.set(key, { answer, expires: Date.now() + ttl, bytes });
-    this.bytes += bytes;
-    for (const oldest of this.answers.keys()) {
-      if (this.bytes <= MAX_BYTES) break;
-      this.drop(oldest);
-    }
-  }
-
-  /** Any change forgets everything: which answers a change touches is not worth the risk of guessing. */
-  invalidate(): void {
-    this.forgetAll();
+    if (kept !== undefined) this.drop(key);
+    const written = capture(res);
+    const settle = () => {
+      if (this.keptFor.get(req) === true && res.statusCode === 200) this.keep(key, res, written());
+    };
+    await next();
+    if (res.writableEnded) settle();
+    else res.once('finish', settle);
   }
 
   forgetAll(): void {
@@ -60,6 +103,19 @@ export class ResponseCache implements Cache {
     return this.answers.size;
   }
 
+  private keep(key: string, res: ServerResponse, body: Buffer | undefined): void {
+    if (body === undefined || body.length > MAX_ANSWER_BYTES) return;
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(res.getHeaders())) if (!OWN_HEADERS.has(name) && value !== undefined) headers[name] = value;
+    const bytes = body.length + key.length;
+    this.answers.set(key, { headers, body, expires: Date.now() + this.options.ttlMs, bytes });
+    this.bytes += bytes;
+    for (const oldest of this.answers.keys()) {
+      if (this.bytes <= MAX_BYTES) break;
+      this.drop(oldest);
+    }
+  }
+
   private drop(key: string): void {
     const kept = this.answers.get(key);
     if (kept === undefined) return;
@@ -68,24 +124,37 @@ export class ResponseCache implements Cache {
   }
 }
 
-/**
- * The yoga plugin over `cache`. The session is the principal (what it may see), found from the
- * credential before anything runs; a credential that does not authenticate gets a session of its
- * own, so it is never answered from the cache and meets its 401 as usual. Must come after the
- * trusted-documents plugin (which fills in the document of a hash) and before the rate limit (whose
- * refusal then wins over a kept answer).
- */
-export function useGatewayResponseCache(cache: ResponseCache, ttlMs: number, principalOf: PrincipalOf): Plugin {
-  return useResponseCache({
-    cache,
-    ttl: ttlMs,
-    invalidateViaMutation: true,
-    session: async (request) => {
-      try {
-        return principalKey(await principalOf(request));
-      } catch {
-        return `unauthenticated:${randomUUID()}`;
-      }
-    },
-  });
+/** Records what is written to `res`; the function gives the whole body once it has ended (or undefined). */
+function capture(res: ServerResponse): () => Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let whole = true;
+  const collect = (chunk: unknown, encoding: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const buffer = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : chunk instanceof Uint8Array
+          ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+          : undefined;
+    if (buffer === undefined) {
+      whole = false;
+      return;
+    }
+    size += buffer.length;
+    if (size > MAX_ANSWER_BYTES) whole = false;
+    else chunks.push(Buffer.from(buffer)); // a copy: the writer may reuse its buffer
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    collect(chunk, rest[0]);
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    collect(chunk, rest[0]);
+    return end(chunk, ...rest);
+  }) as typeof res.end;
+  return () => (whole && res.writableEnded ? Buffer.concat(chunks) : undefined);
 }

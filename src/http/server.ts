@@ -60,7 +60,7 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === GRAPHQL_PATH) {
       admitGraphQLBody(req, res)
-        .then((admitted) => (admitted ? graphql(req, res, { req, res }) : undefined))
+        .then((admitted) => (admitted ? graphql.serveHttp(req, res) : undefined))
         .catch((error: unknown) => {
           req.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'graphql request not read');
           if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' } }] });
