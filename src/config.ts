@@ -397,7 +397,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimit: readRateLimit(parsed),
     // A whole answer is never kept longer than the shortest lifetime of the data in it.
     responseCacheMs: Math.min(
-      (parsed.GATEWAY_RESPONSE_CACHE_SECONDS ?? 5) * 1_000,
+      (parsed.GATEWAY_RESPONSE_CACHE_SECONDS ?? 30) * 1_000,
       cache.entitiesMs,
       cache.accountsMs,
       cache.balanceMs,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './kit/database.js';
+import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
 import { createCustomer, dataAt, globalId, linkBank, webhooksApplied, type LinkedEntity } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
 import { errorCodes, postGraphQL } from './kit/graphql.js';
@@ -105,9 +105,31 @@ describe('the response cache (GATEWAY_RESPONSE_CACHE_SECONDS)', () => {
     expect(kept.headers.get('x-response-cache')).toBe('hit');
   });
 
+  it.skipIf(!usingPostgres)('forgets on every instance when a mutation ran on one (Postgres)', async () => {
+    const other = await startTestGateway({ ...database.env, GATEWAY_API_KEYS: `${KEY_A},${KEY_B}`, GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
+    try {
+      const amountThere = async () => {
+        const answer = await postGraphQL(other.url, BALANCE, { token: KEY_A, variables: { id: globalId('Account', accountId) } });
+        return { amount: dataAt(answer, 'node.balance.amount'), hit: answer.headers.get('x-response-cache') === 'hit' };
+      };
+      await storeAmount('600.00');
+      expect(await amountThere()).toEqual({ amount: '600.00', hit: false });
+      await storeAmount('610.00');
+      expect(await amountThere()).toEqual({ amount: '600.00', hit: true });
+      await createCustomer(gateway, 'yet-another-cache-user', { token: KEY_B }); // on the first instance
+      const started = Date.now();
+      while ((await amountThere()).amount !== '610.00') {
+        if (Date.now() - started > 1_500) throw new Error('the other instance kept its answer after a mutation');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('is never longer than the shortest data lifetime, and off with 0', async () => {
     const { loadConfig } = await import('../src/config.js');
-    expect(loadConfig({}).responseCacheMs).toBe(5_000);
+    expect(loadConfig({}).responseCacheMs).toBe(30_000);
     expect(loadConfig({ CACHE_TTL_BALANCE_SECONDS: '2' }).responseCacheMs).toBe(2_000);
     expect(loadConfig({ GATEWAY_RESPONSE_CACHE_SECONDS: '0' }).responseCacheMs).toBe(0);
   });

@@ -11,15 +11,15 @@ export type GatewayEvent =
   | { readonly topic: 'entityReconnected'; readonly customerId: string; readonly entityId: string }
   | { readonly topic: 'reconnectRequired'; readonly customerId: string; readonly entityId: string; readonly reconnectId: string; readonly resultsId: string }
   | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string }
-  /** Stored data changed with no subscription of its own (an entity re-read or marked stale): answers kept whole must go. */
-  | { readonly topic: 'dataChanged'; readonly entityId: string };
+  /** Stored data changed with no subscription of its own (an entity re-read or marked stale, a mutation): kept answers must go. */
+  | { readonly topic: 'dataChanged'; readonly entityId: string | null };
 
 const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('entityLinked'), customerId: z.string(), entityId: z.string() }),
   z.object({ topic: z.literal('entityReconnected'), customerId: z.string(), entityId: z.string() }),
   z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
-  z.object({ topic: z.literal('dataChanged'), entityId: z.string() }),
+  z.object({ topic: z.literal('dataChanged'), entityId: z.string().nullable() }),
 ]);
 
 export const EVENT_CHANNEL = 'lean_gateway_events';

@@ -4,7 +4,7 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, useErrorHandler, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { GatewayData, type DataDependencies } from '../data/gateway-data.js';
-import type { EventHub } from '../events/bus.js';
+import { publishEvent, type EventHub } from '../events/bus.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -62,6 +62,11 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
           ttlMs: config.responseCacheMs,
           principalOf: (req) => authenticate(req.headers.authorization ?? null),
           refuse: limiter === undefined ? undefined : (req, principal) => limiter.take(rateLimitKey(principal, req.socket.remoteAddress)) !== undefined,
+          onMutation: () => {
+            publishEvent(data.db, { topic: 'dataChanged', entityId: null }).catch((error: unknown) => {
+              log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'could not tell other instances to forget their kept answers');
+            });
+          },
         })
       : undefined;
   if (responseCache !== undefined) events.onEvent(() => responseCache.forgetAll());

@@ -24,6 +24,8 @@ export interface ResponseCacheOptions {
   readonly principalOf: (req: IncomingMessage) => Promise<Principal>;
   /** The rate limit's verdict for this request (seconds to wait), so a kept answer is no way around it. */
   readonly refuse?: ((req: IncomingMessage, principal: Principal) => boolean) | undefined;
+  /** After a mutation ran here: tell the other instances to forget their answers too. */
+  readonly onMutation?: (() => void) | undefined;
 }
 
 /**
@@ -32,8 +34,9 @@ export interface ResponseCacheOptions {
  * users refreshing at once) costs neither execution nor serialisation. Only a query that ran with no
  * error and no warning is kept (a stale copy, a refusal, a pending answer with an error is never
  * repeated). Any mutation on this instance and any event any instance publishes (a link, a reconnect,
- * results, an entity re-read or marked stale by a webhook) forget every answer; a mutation on
- * another instance shows here after at most the lifetime.
+ * results, an entity re-read or marked stale by a webhook, a mutation on any instance) forget every
+ * answer. What is left: an answer may be up to its lifetime older than the store's copy of data
+ * that aged past its own lifetime meanwhile (its `fetchedAt` says so).
  */
 export class ResponseCache {
   private readonly answers = new Map<string, Kept>();
@@ -52,6 +55,7 @@ export class ResponseCache {
           const operation = getOperationAST(document, operationName)?.operation;
           if (operation === OperationTypeNode.MUTATION) {
             this.forgetAll();
+            this.options.onMutation?.();
             return;
           }
           if (operation !== OperationTypeNode.QUERY || isAsyncIterable(result) || context.req === undefined) return;
@@ -108,7 +112,10 @@ export class ResponseCache {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(res.getHeaders())) if (!OWN_HEADERS.has(name) && value !== undefined) headers[name] = value;
     const bytes = body.length + key.length;
-    this.answers.set(key, { headers, body, expires: Date.now() + this.options.ttlMs, bytes });
+    // Each answer lives between 80% and all of the lifetime, so answers kept together (a warm-up, a
+    // burst after an event) do not all expire at once and come back as one burst of executions.
+    const lifetime = this.options.ttlMs * (0.8 + Math.random() / 5);
+    this.answers.set(key, { headers, body, expires: Date.now() + lifetime, bytes });
     this.bytes += bytes;
     for (const oldest of this.answers.keys()) {
       if (this.bytes <= MAX_BYTES) break;

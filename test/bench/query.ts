@@ -392,6 +392,8 @@ try {
     LEAN_WEBHOOK_SECRET: WEBHOOK_SECRET,
     GATEWAY_API_KEYS: API_KEY,
     GATEWAY_RATE_LIMIT_PER_SECOND: '0',
+    // The response cache keeps its default (30 s) unless the bench is told otherwise.
+    ...(process.env['GATEWAY_RESPONSE_CACHE_SECONDS'] !== undefined && { GATEWAY_RESPONSE_CACHE_SECONDS: process.env['GATEWAY_RESPONSE_CACHE_SECONDS'] }),
   };
 
   // --- seeding, on a first gateway --------------------------------------------------------------
