@@ -459,7 +459,8 @@ try {
 
   // --- the measured gateway: a fresh process on the seeded database ----------------------------
   await stopGateway(seeder.gateway);
-  const measuredEnv = { ...env, ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] !== undefined && { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] }) };
+  // The measured gateway runs with the V8 flags `npm start` gives it (the heap cap), plus any asked for.
+  const measuredEnv = { ...env, NODE_OPTIONS: [...startFlags(), process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? ''].join(' ').trim() };
   const measured = await startGateway(measuredEnv);
   running.push(measured.gateway);
   gatewayUrl = measured.url;
@@ -595,4 +596,10 @@ try {
   for (const gateway of running) await stopGateway(gateway);
   await sandbox?.close();
   if (process.env['BENCH_KEEP_DATABASE'] !== '1') await sqlOn(adminUrl, `drop database if exists ${BENCH_DB} with (force)`);
+}
+
+/** The V8 flags of package.json's `start` script (e.g. `--max-old-space-size=256`). */
+function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return manifest.scripts?.['start']?.match(/--max-[a-z-]+=\d+/g) ?? [];
 }
