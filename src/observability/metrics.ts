@@ -290,8 +290,10 @@ export class GatewayMetrics {
     };
   }
 
-  private nameOf(name: string | null | undefined): string {
-    return name === null || name === undefined || name === '' ? 'anonymous' : this.operationNames.of(name);
+  /** `operationName` comes from the client as any JSON (an array, a number): only a string can be a name. */
+  private nameOf(name: unknown): string {
+    if (name === null || name === undefined || name === '') return 'anonymous';
+    return typeof name === 'string' ? this.operationNames.of(name) : 'other';
   }
 
   private finish(record: OperationRecord, result: unknown): void {
