@@ -127,6 +127,32 @@ describe('the response cache (GATEWAY_RESPONSE_CACHE_SECONDS)', () => {
     }
   });
 
+  it('keeps a batch only when every operation in it is a clean query', async () => {
+    const batchDatabase = await createTestDatabase('response_cache_batch');
+    const batching = await startTestGateway({ ...batchDatabase.env, GATEWAY_API_KEYS: KEY_A, GATEWAY_MAX_BATCH: '2', GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
+    try {
+      const send = async (batch: unknown[]) => {
+        const response = await fetch(`${batching.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY_A}` },
+          body: JSON.stringify(batch),
+        });
+        expect(response.status).toBe(200);
+        return { hit: response.headers.get('x-response-cache') === 'hit', body: (await response.json()) as unknown[] };
+      };
+      const queries = [{ query: '{ viewer { kind } }' }, { query: '{ again: viewer { kind } }' }];
+      expect((await send(queries)).hit).toBe(false);
+      expect((await send(queries)).hit).toBe(true);
+      const withMutation = [{ query: 'mutation { createCustomer(appUserId: "batch-user") { appUserId } }' }, { query: '{ viewer { kind } }' }];
+      const first = await send(withMutation);
+      expect(first.body).toHaveLength(2);
+      expect((await send(withMutation)).hit).toBe(false);
+    } finally {
+      await batching.stop();
+      await batchDatabase.drop();
+    }
+  });
+
   it('is never longer than the shortest data lifetime, and off with 0', async () => {
     const { loadConfig } = await import('../src/config.js');
     expect(loadConfig({}).responseCacheMs).toBe(30_000);

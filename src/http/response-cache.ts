@@ -40,7 +40,7 @@ export interface ResponseCacheOptions {
  */
 export class ResponseCache {
   private readonly answers = new Map<string, Kept>();
-  private readonly keptFor = new WeakMap<IncomingMessage, true>();
+  private readonly keptFor = new WeakMap<IncomingMessage, boolean>();
   private bytes = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {}
@@ -56,11 +56,13 @@ export class ResponseCache {
           if (operation === OperationTypeNode.MUTATION) {
             this.forgetAll();
             this.options.onMutation?.();
-            return;
           }
-          if (operation !== OperationTypeNode.QUERY || isAsyncIterable(result) || context.req === undefined) return;
-          if ((result.errors?.length ?? 0) > 0 || (context.warnings?.length ?? 0) > 0) return;
-          this.keptFor.set(context.req, true);
+          if (context.req === undefined) return;
+          // Every operation of the request (a batch has several) must be a clean query; one that is
+          // not (a mutation, an error, a warning) keeps the whole request out for good.
+          const clean =
+            operation === OperationTypeNode.QUERY && !isAsyncIterable(result) && (result.errors?.length ?? 0) === 0 && (context.warnings?.length ?? 0) === 0;
+          this.keptFor.set(context.req, clean && this.keptFor.get(context.req) !== false);
         },
       }),
     };
