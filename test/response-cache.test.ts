@@ -127,26 +127,29 @@ describe('the response cache (GATEWAY_RESPONSE_CACHE_SECONDS)', () => {
     }
   });
 
-  it('keeps a batch only when every operation in it is a clean query', async () => {
+  it('never keeps a batch (a refusal inside one never reaches execution), mutation or not', async () => {
     const batchDatabase = await createTestDatabase('response_cache_batch');
     const batching = await startTestGateway({ ...batchDatabase.env, GATEWAY_API_KEYS: KEY_A, GATEWAY_MAX_BATCH: '2', GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
     try {
-      const send = async (batch: unknown[]) => {
+      const send = async (body: unknown) => {
         const response = await fetch(`${batching.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY_A}` },
-          body: JSON.stringify(batch),
+          body: JSON.stringify(body),
         });
         expect(response.status).toBe(200);
-        return { hit: response.headers.get('x-response-cache') === 'hit', body: (await response.json()) as unknown[] };
+        return { hit: response.headers.get('x-response-cache') === 'hit', body: (await response.json()) as unknown };
       };
-      const queries = [{ query: '{ viewer { kind } }' }, { query: '{ again: viewer { kind } }' }];
-      expect((await send(queries)).hit).toBe(false);
-      expect((await send(queries)).hit).toBe(true);
-      const withMutation = [{ query: 'mutation { createCustomer(appUserId: "batch-user") { appUserId } }' }, { query: '{ viewer { kind } }' }];
-      const first = await send(withMutation);
-      expect(first.body).toHaveLength(2);
-      expect((await send(withMutation)).hit).toBe(false);
+      const single = { query: '{ viewer { kind } }' };
+      expect((await send(single)).hit).toBe(false);
+      expect((await send(single)).hit).toBe(true); // the same operation alone is kept
+      for (const batch of [
+        [single, { query: '{ again: viewer { kind } }' }],
+        [{ query: 'mutation { createCustomer(appUserId: "batch-user") { appUserId } }' }, single],
+      ]) {
+        expect((await send(batch)).body).toHaveLength(2);
+        expect((await send(batch)).hit).toBe(false);
+      }
     } finally {
       await batching.stop();
       await batchDatabase.drop();

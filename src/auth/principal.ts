@@ -17,12 +17,13 @@ export const anonymous: Principal = { kind: 'anonymous' };
 
 /** A stable key of what a principal may see: answers for equal keys may be shared (response cache, subscription events). */
 export function principalKey(principal: Principal): string {
+  // JSON, so that no `sub` or scope can be written to look like another principal's key.
   switch (principal.kind) {
     case 'service':
-      return `service:${principal.label}`;
+      return JSON.stringify(['service', principal.label]);
     case 'endUser':
-      return `endUser:${principal.appUserId}:${[...principal.scopes].sort().join(' ')}`;
+      return JSON.stringify(['endUser', principal.appUserId, [...principal.scopes].sort()]);
     case 'anonymous':
-      return 'anonymous';
+      return '["anonymous"]';
   }
 }

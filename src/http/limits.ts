@@ -309,6 +309,7 @@ export function useTrustedDocuments(documents: TrustedDocuments, principalOf: Pr
     getPersistedOperation: (key) => documents.byHash(key) ?? null,
     allowArbitraryOperations: async (request) => (await principalOf(request)).kind === 'service',
     extractPersistedOperationId: (params) => {
+      if (typeof params !== 'object' || params === null) return null; // a batch element may be any JSON
       const documentId = (params as GraphQLParams & { documentId?: unknown }).documentId;
       if (typeof documentId === 'string') return documentId;
       const persisted: unknown = params.extensions?.['persistedQuery'];

@@ -42,6 +42,8 @@ export class ResponseCache {
   private readonly answers = new Map<string, Kept>();
   private readonly keptFor = new WeakMap<IncomingMessage, boolean>();
   private bytes = 0;
+  /** Counts forgetAll calls: an answer whose execution began before one is not kept. */
+  private generation = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {}
 
@@ -72,7 +74,8 @@ export class ResponseCache {
   async serve(req: IncomingMessage, res: ServerResponse, next: () => Promise<unknown>): Promise<void> {
     const body = (req as { body?: unknown }).body;
     const accept = req.headers.accept ?? '';
-    if (req.method !== 'POST' || !Buffer.isBuffer(body) || accept.includes('text/event-stream') || accept.includes('multipart')) {
+    // Only a single operation: a batch (an array) may hold refusals that never reach execution.
+    if (req.method !== 'POST' || !Buffer.isBuffer(body) || firstByte(body) !== 0x7b || accept.includes('text/event-stream') || accept.includes('multipart')) {
       await next();
       return;
     }
@@ -91,9 +94,11 @@ export class ResponseCache {
       return;
     }
     if (kept !== undefined) this.drop(key);
-    const written = capture(res);
+    const generation = this.generation;
+    const written = capture(res, () => this.keptFor.get(req) === true);
     const settle = () => {
-      if (this.keptFor.get(req) === true && res.statusCode === 200) this.keep(key, res, written());
+      // A change during the execution (an event, a mutation elsewhere) may have come after its reads.
+      if (this.keptFor.get(req) === true && res.statusCode === 200 && generation === this.generation) this.keep(key, res, written());
     };
     await next();
     if (res.writableEnded) settle();
@@ -103,6 +108,7 @@ export class ResponseCache {
   forgetAll(): void {
     this.answers.clear();
     this.bytes = 0;
+    this.generation++;
   }
 
   get size(): number {
@@ -117,8 +123,12 @@ export class ResponseCache {
     // Each answer lives between 80% and all of the lifetime, so answers kept together (a warm-up, a
     // burst after an event) do not all expire at once and come back as one burst of executions.
     const lifetime = this.options.ttlMs * (0.8 + Math.random() / 5);
+    this.drop(key); // two misses of one key finish one after the other
     this.answers.set(key, { headers, body, expires: Date.now() + lifetime, bytes });
     this.bytes += bytes;
+    if (this.bytes <= MAX_BYTES) return;
+    const now = Date.now();
+    for (const [oldKey, kept] of this.answers) if (kept.expires <= now) this.drop(oldKey);
     for (const oldest of this.answers.keys()) {
       if (this.bytes <= MAX_BYTES) break;
       this.drop(oldest);
@@ -133,13 +143,25 @@ export class ResponseCache {
   }
 }
 
-/** Records what is written to `res`; the function gives the whole body once it has ended (or undefined). */
-function capture(res: ServerResponse): () => Buffer | undefined {
+function firstByte(body: Buffer): number | undefined {
+  for (const byte of body) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  return undefined;
+}
+
+/**
+ * Records what is written to `res` while `wanted()` says the answer may be kept (decided when the
+ * execution ends, before yoga writes); the function gives the whole body once it has ended.
+ */
+function capture(res: ServerResponse, wanted: () => boolean): () => Buffer | undefined {
   const chunks: Buffer[] = [];
   let size = 0;
   let whole = true;
   const collect = (chunk: unknown, encoding: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    if (!whole || !wanted()) {
+      whole = false;
+      return;
+    }
     const buffer = Buffer.isBuffer(chunk)
       ? chunk
       : typeof chunk === 'string'

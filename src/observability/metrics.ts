@@ -37,6 +37,11 @@ class BoundedLabel {
     private readonly max: number,
   ) {}
 
+  /** The value if it is already a label, else `other`; registers nothing. */
+  peek(value: string): string {
+    return this.known.has(value) ? value : 'other';
+  }
+
   of(value: string): string {
     if (this.known.has(value)) return value;
     if (this.known.size >= this.max || !this.shape.test(value)) return 'other';
@@ -62,6 +67,8 @@ function childrenOf<C>(bind: (...values: string[]) => C): (...values: string[]) 
 interface OperationRecord {
   readonly startedAt: number;
   name: string;
+  /** The client's `operationName`, as sent (any JSON). */
+  readonly requested: unknown;
   /** Set once execution finished (its result not yet final on HTTP, where yoga hooks see the rest). */
   executed: boolean;
   recorded: boolean;
@@ -243,16 +250,20 @@ export class GatewayMetrics {
    * limit, trusted documents), and onResultProcess then records them as refused.
    */
   plugin(): Plugin {
-    const begin = (context: object, name: string | null | undefined, http: boolean): OperationRecord => {
-      const record: OperationRecord = { startedAt: performance.now(), name: this.nameOf(name), executed: false, recorded: false, http };
+    // A name becomes a label only once its operation executes (authenticated, within the limits), so
+    // refused requests cannot use up the label slots; before that, only known names are used.
+    const begin = (context: object, name: unknown, http: boolean): OperationRecord => {
+      const record: OperationRecord = { startedAt: performance.now(), name: this.nameOf(name, false), requested: name, executed: false, recorded: false, http };
       this.operations.set(context, record);
       return record;
     };
     const executing = (context: unknown, args: { document: Parameters<typeof getOperationAST>[0]; operationName?: string | null | undefined }) => {
       if (typeof context !== 'object' || context === null) return undefined;
       const record = this.operations.get(context) ?? begin(context, undefined, false);
-      // The document's own name when the client sent no operationName.
-      if (record.name === 'anonymous') record.name = this.nameOf(getOperationAST(args.document, args.operationName)?.name?.value);
+      // The client's operationName, or the document's own name when it sent none.
+      const requested = record.requested;
+      const named = requested !== undefined && requested !== null && requested !== '';
+      record.name = this.nameOf(named ? requested : getOperationAST(args.document, args.operationName)?.name?.value, true);
       return record;
     };
     const executed = (record: OperationRecord | undefined, result: unknown) => {
@@ -262,12 +273,14 @@ export class GatewayMetrics {
     };
     return {
       onParams: ({ params, context }) => {
-        begin(context, params.operationName, true);
+        // A batch element may be any JSON (null, a number): only an object has an operationName.
+        const requested: unknown = typeof params === 'object' && params !== null ? (params as { operationName?: unknown }).operationName : undefined;
+        begin(context, requested, true);
       },
       // A document refused by validation still has its name.
       onValidate: ({ context, params }) => {
         const record = this.operations.get(context);
-        if (record?.name === 'anonymous') record.name = this.nameOf(getOperationAST(params.documentAST as DocumentNode)?.name?.value);
+        if (record?.name === 'anonymous') record.name = this.nameOf(getOperationAST(params.documentAST as DocumentNode)?.name?.value, false);
       },
       onExecute: ({ args }) => {
         const record = executing(args.contextValue, args);
@@ -291,9 +304,10 @@ export class GatewayMetrics {
   }
 
   /** `operationName` comes from the client as any JSON (an array, a number): only a string can be a name. */
-  private nameOf(name: unknown): string {
+  private nameOf(name: unknown, register: boolean): string {
     if (name === null || name === undefined || name === '') return 'anonymous';
-    return typeof name === 'string' ? this.operationNames.of(name) : 'other';
+    if (typeof name !== 'string') return 'other';
+    return register ? this.operationNames.of(name) : this.operationNames.peek(name);
   }
 
   private finish(record: OperationRecord, result: unknown): void {
