@@ -180,7 +180,8 @@ async function completeResults(
   if (answer.kind === 'pending') throw new RetryLater('Lean still answers PENDING', 2_000);
   if (answer.kind !== 'ok') {
     return done('APPLIED', `Lean answered ${answer.kind}`, async (trx) => {
-      await completePendingRequest(trx, pending.results_id, 'FAILED');
+      // No results to deliver, but answers kept whole that said "pending" must go.
+      if (await completePendingRequest(trx, pending.results_id, 'FAILED')) await publishEvent(trx, { topic: 'dataChanged', entityId: pending.entity_id });
     });
   }
   const fetchedAt = new Date();
@@ -188,8 +189,9 @@ async function completeResults(
   return done('APPLIED', undefined, async (trx) => {
     const stored = await storeResults(trx, deps, pending, data, fetchedAt);
     // Published once: only by the transaction that completes the request, and only if the data was kept.
-    if ((await completePendingRequest(trx, pending.results_id, stored ? 'READY' : 'FAILED')) && stored) {
-      await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
+    if (await completePendingRequest(trx, pending.results_id, stored ? 'READY' : 'FAILED')) {
+      if (stored) await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
+      else await publishEvent(trx, { topic: 'dataChanged', entityId: pending.entity_id });
     }
   });
 }
