@@ -44,6 +44,7 @@ import { findBank } from '../../src/sandbox/banks.js';
 import { createSandboxData } from '../../src/sandbox/data.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from '../kit/sandbox.js';
+import { pool, positiveInteger } from './kit.js';
 
 const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_query';
 const SEED = 'bench-query';
@@ -54,14 +55,6 @@ const DEEP_PAGE = 50;
 const API_KEY = 'bench-query-api-key-0123456789abcdefghij';
 const WEBHOOK_SECRET = 'bench-query-webhook-secret-0123456789';
 const TARGETS = { nestedShareOfCeiling: 0.35, nestedP99Ms: 50, deepP99Ms: 30, rssMb: 300 } as const;
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 200);
 const CONNECTIONS = positiveInteger('BENCH_CONNECTIONS', 50);
@@ -89,15 +82,6 @@ async function sqlOn<R extends pg.QueryResultRow>(url: string, statement: string
   } finally {
     await client.end();
   }
-}
-
-/** Runs `work` over 0..count-1 with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
 async function freePort(): Promise<number> {

@@ -41,6 +41,7 @@ import { createLogger } from '../../src/log.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { postGraphQL } from '../kit/graphql.js';
 import { startTestSandbox, TEST_APP_TOKEN, TEST_WEBHOOK_SECRET, type TestSandbox } from '../kit/sandbox.js';
+import { percentile, pool, positiveInteger } from './kit.js';
 
 const TARGETS = { kbPerSubscriber: 50, lastDeliveryMs: 1_000 } as const;
 const EVENT_CHANNEL = 'lean_gateway_events';
@@ -48,14 +49,6 @@ const API_KEY = `bench-subscriptions-${randomBytes(12).toString('hex')}`;
 const SUBSCRIPTION = 'subscription ($c: ID!) { entityLinked(customerId: $c) { id leanEntityId status bank { identifier name } } }';
 /** The i-th subscriber's document: the same for all, or (BENCH_DISTINCT=1) one of its own, which no one shares. */
 const documentOf = (index: number): string => (DISTINCT ? SUBSCRIPTION.replace('{ id leanEntityId', `{ id leanEntityId s${index}: status`) : SUBSCRIPTION);
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const S = positiveInteger('BENCH_SUBSCRIBERS', 5_000);
 const CONNECT_CONCURRENCY = positiveInteger('BENCH_CONNECT_CONCURRENCY', 100);
@@ -81,18 +74,6 @@ async function sqlOn(url: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
-
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {

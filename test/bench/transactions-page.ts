@@ -24,6 +24,7 @@ import type { Tables } from '../../src/db/tables.js';
 import { TRANSACTION_CATEGORIES } from '../../src/lean/categories.js';
 import { createLogger } from '../../src/log.js';
 import { transactionsPage, type TransactionCursor, type TransactionFilter } from '../../src/store/transactions-store.js';
+import { percentile } from './kit.js';
 
 const BENCH_DB = 'bench_transactions_page';
 const MAIN_ROWS = 100_000;
@@ -114,10 +115,6 @@ interface Case {
   readonly label: string;
   readonly filter: TransactionFilter;
   readonly after: TransactionCursor | undefined;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const log = createLogger('warn');

@@ -25,17 +25,10 @@ import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.j
 import { postGraphQL } from '../kit/graphql.js';
 import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from '../kit/sandbox.js';
 import { sign, TEST_WEBHOOK_SECRET } from '../kit/webhooks.js';
+import { percentile, pool, positiveInteger } from './kit.js';
 
 const BENCH_DB = 'bench_webhooks';
 const TARGETS = { acksPerSecond: 1_000, ackP99Ms: 50, deliveryP99Ms: 250 } as const;
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const N = positiveInteger('BENCH_N', 5_000);
 const C = positiveInteger('BENCH_C', 50);
@@ -58,19 +51,6 @@ async function sqlOn<R extends pg.QueryResultRow>(url: string, statement: string
   } finally {
     await client.end();
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** Runs `work` over 0..count-1 with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
 interface BenchCustomer {
