@@ -1,4 +1,6 @@
 // Small helpers the benchmark scripts share.
+import { createServer, type AddressInfo } from 'node:net';
+import pg from 'pg';
 
 /** A positive integer from the environment variable `name`, or `fallback` when it is unset or empty. */
 export function positiveInteger(name: string, fallback: number): number {
@@ -21,4 +23,36 @@ export async function pool(count: number, concurrency: number, work: (index: num
     while (next < count) await work(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 5 ms; false when it is still not true after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const started = performance.now();
+  while (!check()) {
+    if (performance.now() - started > timeoutMs) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+/** A free port on 127.0.0.1, as the OS hands it out. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** One statement on its own connection to `url`. */
+export async function sqlOn<R extends pg.QueryResultRow>(url: string, statement: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(statement)).rows;
+  } finally {
+    await client.end();
+  }
 }

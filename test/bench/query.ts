@@ -35,16 +35,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { createLogger } from '../../src/log.js';
 import { findBank } from '../../src/sandbox/banks.js';
 import { createSandboxData } from '../../src/sandbox/data.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from '../kit/sandbox.js';
-import { pool, positiveInteger } from './kit.js';
+import { freePort, pool, positiveInteger, sleep, sqlOn } from './kit.js';
 
 const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_query';
 const SEED = 'bench-query';
@@ -70,27 +68,8 @@ const benchUrl = new URL(adminUrl);
 benchUrl.pathname = `/${BENCH_DB}`;
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY_MS = 86_400_000;
 const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * DAY_MS).toISOString().slice(0, 10);
-
-async function sqlOn<R extends pg.QueryResultRow>(url: string, statement: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(statement)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // --- the queries --------------------------------------------------------------------------------
 

@@ -31,7 +31,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -41,7 +40,7 @@ import { createLogger } from '../../src/log.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { postGraphQL } from '../kit/graphql.js';
 import { startTestSandbox, TEST_APP_TOKEN, TEST_WEBHOOK_SECRET, type TestSandbox } from '../kit/sandbox.js';
-import { percentile, pool, positiveInteger } from './kit.js';
+import { freePort, percentile, pool, positiveInteger, sleep, sqlOn, waitFor } from './kit.js';
 
 const TARGETS = { kbPerSubscriber: 50, lastDeliveryMs: 1_000 } as const;
 const EVENT_CHANNEL = 'lean_gateway_events';
@@ -63,35 +62,7 @@ const benchUrl = new URL(adminUrl);
 benchUrl.pathname = `/${benchDb}`;
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = (): number => Number((loadavg()[0] ?? Number.NaN).toFixed(2));
-
-async function sqlOn(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) return false;
-    await sleep(5);
-  }
-  return true;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Open-file limit of this process (the gateway, its child, inherits it). */
 function openFileLimit(): number {

@@ -14,10 +14,8 @@
 // acknowledged with 200 or not delivered to its subscriber in time.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
-import pg from 'pg';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/log.js';
@@ -25,7 +23,7 @@ import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.j
 import { postGraphQL } from '../kit/graphql.js';
 import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from '../kit/sandbox.js';
 import { sign, TEST_WEBHOOK_SECRET } from '../kit/webhooks.js';
-import { percentile, pool, positiveInteger } from './kit.js';
+import { freePort, percentile, pool, positiveInteger, sleep, sqlOn, waitFor } from './kit.js';
 
 const BENCH_DB = 'bench_webhooks';
 const TARGETS = { acksPerSecond: 1_000, ackP99Ms: 50, deliveryP99Ms: 250 } as const;
@@ -41,17 +39,6 @@ const benchUrl = new URL(adminUrl);
 benchUrl.pathname = `/${BENCH_DB}`;
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function sqlOn<R extends pg.QueryResultRow>(url: string, statement: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(statement)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 interface BenchCustomer {
   readonly globalId: string;
@@ -124,24 +111,6 @@ async function fire(http: Pool, list: Shot[], concurrency: number, ratePerSecond
     }
     shot.ackedAt = performance.now();
   });
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) return false;
-    await sleep(5);
-  }
-  return true;
-}
-
-/** A free port on 127.0.0.1, as the OS hands it out. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**
