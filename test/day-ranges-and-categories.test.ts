@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uncoveredParts } from '../src/data/day-ranges.js';
-import { normalizeCategory } from '../src/lean/categories.js';
+import { normalizeCategory } from '../src/model/categories.js';
 
 describe('which days of a range still need fetching', () => {
   const wanted = { start: '2026-01-01', end: '2026-01-31' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeanResult } from '../src/lean/client.js';
-import { LeanApiError, LeanUnavailableError } from '../src/lean/errors.js';
+import { LeanApiError, LeanUnavailableError } from '../src/model/upstream-errors.js';
 import { transaction } from '../src/lean/wire.js';
 import { eventually, startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from './kit/sandbox.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeanClient } from '../src/lean/client.js';
-import { LeanUnavailableError } from '../src/lean/errors.js';
+import { LeanUnavailableError } from '../src/model/upstream-errors.js';
 import { LeanTransport } from '../src/lean/transport.js';
 import { createLogger } from '../src/log.js';
 import { createTestPki, type TestPki } from './kit/certificates.js';

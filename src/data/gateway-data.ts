@@ -5,7 +5,7 @@ import type { CacheConfig } from '../config.js';
 import type { DataKind, InboxStatus, Tables } from '../db/tables.js';
 import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
 import type { LeanClient, LeanResult } from '../lean/client.js';
-import { LeanApiError, LeanFailedError } from '../lean/errors.js';
+import { LeanApiError, LeanFailedError } from '../model/upstream-errors.js';
 import type { Logger } from '../log.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import {

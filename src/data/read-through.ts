@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
+import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 import { tracedBatch } from '../observability/tracing.js';
 import type { InFlight } from './in-flight.js';
 import type { Outcome } from './outcome.js';

@@ -1,6 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from '../log.js';
-import { LeanApiError, LeanUnavailableError } from './errors.js';
+import { LeanApiError, LeanUnavailableError } from '../model/upstream-errors.js';
 
 export interface CircuitSettings {
   /** Calls in a row that finally failed (after their retries) that open an endpoint's circuit. */

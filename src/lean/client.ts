@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { LeanApiError, LeanProtocolError } from './errors.js';
+import { LeanApiError, LeanProtocolError } from '../model/upstream-errors.js';
 import type { LeanCall, LeanCallCounter, LeanTransport } from './transport.js';
 import * as wire from './wire.js';
 

@@ -5,7 +5,7 @@ import { Agent, errors as undiciErrors, request } from 'undici';
 import type { Logger } from '../log.js';
 import { recordLeanAttempt } from '../observability/tracing.js';
 import { CircuitOpen, EndpointCircuits, type CircuitSettings } from './circuits.js';
-import { LeanApiError, LeanUnavailableError } from './errors.js';
+import { LeanApiError, LeanUnavailableError } from '../model/upstream-errors.js';
 import { RateLimitPause } from './rate-pause.js';
 import { errorBody } from './wire.js';
 

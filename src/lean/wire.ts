@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSION_NAMES, type PermissionName } from '../model/permissions.js';
 
 /**
  * Lean's v1 wire format, parsed once at the edge. Lenient where Lean may grow (enum-like values are
@@ -26,18 +27,7 @@ export function decimalText(value: number): string {
 const text = z.string();
 const optionalText = z.string().nullable().optional();
 
-export const PERMISSION_NAMES = [
-  'identity',
-  'accounts',
-  'balance',
-  'transactions',
-  'identities',
-  'scheduled_payments',
-  'standing_orders',
-  'direct_debits',
-  'beneficiaries',
-] as const;
-export type PermissionName = (typeof PERMISSION_NAMES)[number];
+export { PERMISSION_NAMES, type PermissionName };
 
 export const permissions = z.object(
   Object.fromEntries(PERMISSION_NAMES.map((name) => [name, z.boolean().optional()])) as Record<PermissionName, z.ZodOptional<z.ZodBoolean>>,

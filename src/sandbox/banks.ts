@@ -1,4 +1,4 @@
-import type { Region } from '../lean/consent-rules.js';
+import type { Region } from '../model/consent-rules.js';
 
 /** How a mock bank behaves beyond answering: Lean's asynchronous and reconnect flows on demand. */
 export type BankBehaviour = 'immediate' | 'asyncTransactions' | 'expiringSessions';

@@ -1,5 +1,5 @@
 // The emulator's data comes from a seed, so every process shows a sandbox customer the same bank history.
-import { TRANSACTION_CATEGORIES, type TransactionCategory } from '../lean/categories.js';
+import { TRANSACTION_CATEGORIES, type TransactionCategory } from '../model/categories.js';
 import { createHash } from 'node:crypto';
 
 export type Region = 'UAE' | 'KSA';

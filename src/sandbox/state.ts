@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkConsentRequest, type AccountType, type ConsentRuleViolation } from '../lean/consent-rules.js';
-import { PERMISSION_NAMES, type PermissionName } from '../lean/wire.js';
+import { checkConsentRequest, type AccountType, type ConsentRuleViolation } from '../model/consent-rules.js';
+import { PERMISSION_NAMES, type PermissionName } from '../model/permissions.js';
 import { findBank, type SandboxBankProfile } from './banks.js';
 import { createSandboxData, type SandboxAccount, type SandboxData } from './data.js';
 

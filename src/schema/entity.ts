@@ -1,5 +1,5 @@
 import type { EntityStatus as EntityStatusValue } from '../db/tables.js';
-import { regionOfBank } from '../lean/consent-rules.js';
+import { regionOfBank } from '../model/consent-rules.js';
 import type { EntityRow } from '../store/entities-store.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound, personalDataForbidden } from './errors.js';

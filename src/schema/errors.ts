@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { mayReadPersonalData, PERSONAL_DATA_SCOPE } from '../auth/scopes.js';
-import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../lean/errors.js';
+import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 
 /** Codes a client can switch on (`extensions.code`), beyond those of authentication. */
 export type DataErrorCode =

@@ -1,7 +1,7 @@
 import { GraphQLError, responsePathAsArray } from 'graphql';
 import { z } from 'zod';
-import { checkConsentRequest, regionOfBank, type AccountType as AccountTypeValue } from '../lean/consent-rules.js';
-import type { PermissionName } from '../lean/wire.js';
+import { checkConsentRequest, regionOfBank, type AccountType as AccountTypeValue } from '../model/consent-rules.js';
+import type { PermissionName } from '../model/permissions.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound } from './errors.js';
 import { AccountType, LeanPermission } from './permissions.js';

@@ -1,4 +1,4 @@
-import { PERMISSION_NAMES, type PermissionName } from '../lean/wire.js';
+import { PERMISSION_NAMES, type PermissionName } from '../model/permissions.js';
 import { builder } from './builder.js';
 
 const PERMISSION_DESCRIPTIONS: Record<PermissionName, string> = {

@@ -1,4 +1,4 @@
-import { TRANSACTION_CATEGORIES, type TransactionCategory as Category } from '../lean/categories.js';
+import { TRANSACTION_CATEGORIES, type TransactionCategory as Category } from '../model/categories.js';
 import { parseTransactionKey, transactionKey } from '../data/gateway-data.js';
 import type { TransactionRow } from '../store/transactions-store.js';
 import { builder } from './builder.js';

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
 import { lockLinkedAccount } from './entities-store.js';
 import { entityGateColumns, gateOf, type AccountGate } from './gates.js';
-import { normalizeCategory } from '../lean/categories.js';
+import { normalizeCategory } from '../model/categories.js';
 import type { LeanTransaction } from '../lean/wire.js';
 
 export type TransactionRow = Selectable<TransactionsTable>;

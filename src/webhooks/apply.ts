@@ -5,7 +5,7 @@ import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { DataKind, Tables } from '../db/tables.js';
 import { publishEvent } from '../events/bus.js';
 import type { LeanClient } from '../lean/client.js';
-import { LeanApiError } from '../lean/errors.js';
+import { LeanApiError } from '../model/upstream-errors.js';
 import { PERMISSION_NAMES, type LeanEntity } from '../lean/wire.js';
 import { expireAccountData, saveAccounts, saveBalance, saveIdentity } from '../store/accounts-store.js';
 import { adoptCustomer } from '../store/customers-store.js';

@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { LeanUnavailableError } from '../lean/errors.js';
+import { LeanUnavailableError } from '../model/upstream-errors.js';
 import type { Logger } from '../log.js';
 import { claimDueWebhook, deferWebhook, markWebhookAttemptFailed, type InboxRow } from '../store/webhook-inbox-store.js';
 import { applyWebhook, ClaimLost, RetryLater, type ApplyDependencies } from './apply.js';

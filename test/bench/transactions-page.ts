@@ -21,7 +21,7 @@ import pg from 'pg';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Tables } from '../../src/db/tables.js';
-import { TRANSACTION_CATEGORIES } from '../../src/lean/categories.js';
+import { TRANSACTION_CATEGORIES } from '../../src/model/categories.js';
 import { createLogger } from '../../src/log.js';
 import { transactionsPage, type TransactionCursor, type TransactionFilter } from '../../src/store/transactions-store.js';
 import { percentile } from './kit.js';

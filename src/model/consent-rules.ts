@@ -1,4 +1,4 @@
-import type { PermissionName } from './wire.js';
+import type { PermissionName } from './permissions.js';
 
 /** The regions Lean serves, with the permissions a consent may ask for in each. */
 export const REGION_PERMISSIONS = {

@@ -1,0 +1,54 @@
+import type { Account } from '../model/account.js';
+import type { Balance } from '../model/balance.js';
+import type { Customer } from '../model/customer.js';
+import type { Entity } from '../model/entity.js';
+import type { Identity } from '../model/identity.js';
+import type { DataKind, DataOf, LeanResult, RefreshRequestResult } from '../model/results.js';
+import type { Transaction } from '../model/transaction.js';
+import type { LeanCallCounter } from './transport.js';
+
+/** Which generation of Lean's API a client speaks. */
+export type LeanApiVersion = 'v1' | 'v2';
+
+export interface TransactionsQuery {
+  /** `YYYY-MM-DD`, inclusive, UTC */
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly insights: boolean;
+}
+
+/** A customer-scoped token for the Link SDK (v2 `scope=customer.<id>`); it cannot read data. */
+export interface CustomerLinkToken {
+  readonly accessToken: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Lean, as the data layer and the webhook processor see it: the same typed answers in the gateway's
+ * own model whichever generation (v1 app token + mTLS, v2 OAuth2) is spoken on the wire. Errors are
+ * those of `model/upstream-errors.ts`.
+ */
+export interface LeanApi {
+  readonly version: LeanApiVersion;
+  /** HTTP attempts so far, per endpoint template and outcome. */
+  readonly calls: LeanCallCounter;
+  /** Never retried blindly: a lost answer is resolved by a lookup, not a second create. */
+  createCustomer(appUserId: string): Promise<Customer>;
+  getCustomer(customerId: string): Promise<Customer>;
+  getCustomerByAppUserId(appUserId: string): Promise<Customer>;
+  listEntities(customerId: string): Promise<Entity[]>;
+  getEntity(customerId: string, entityId: string): Promise<Entity>;
+  /** Unlinks the bank at Lean. */
+  deleteEntity(customerId: string, entityId: string): Promise<void>;
+  identity(entityId: string): Promise<LeanResult<Identity>>;
+  accounts(entityId: string): Promise<LeanResult<readonly Account[]>>;
+  balance(entityId: string, accountId: string): Promise<LeanResult<Balance>>;
+  transactions(entityId: string, accountId: string, query: TransactionsQuery): Promise<LeanResult<readonly Transaction[]>>;
+  /** The answer to a call that went PENDING, read as that call's kind. */
+  results<K extends DataKind>(resultsId: string, kind: K): Promise<LeanResult<DataOf<K>>>;
+  /** v2: asks Lean to read the bank again (`POST /data/v2/refreshes`); undefined from v1, which has no such call. */
+  requestRefresh(entityId: string): Promise<RefreshRequestResult | undefined>;
+  /** v2: a customer-scoped token for `Lean.connect`; undefined from v1 (the app token is enough there). */
+  customerLinkToken(customerId: string): Promise<CustomerLinkToken | undefined>;
+  close(): Promise<void>;
+}
