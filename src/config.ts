@@ -61,7 +61,7 @@ export interface CacheConfig {
 
 /** The upstream: Lean's API at a URL, or the emulator started in this process (development only). */
 export interface LeanConfig {
-  readonly upstream: { readonly kind: 'remote'; readonly baseUrl: string; readonly appToken: string } | { readonly kind: 'embeddedSandbox' };
+  readonly upstream: LeanUpstreamConfig;
   /** Mutual TLS: the application's certificate and key, and Lean's chain as the trusted CA. */
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly caFile: string | undefined } | undefined;
   readonly timeoutMs: number;
@@ -76,6 +76,26 @@ export interface LeanConfig {
   /** Per endpoint: this many failed calls in a row open the circuit; after `openMs` one probe call is let through. */
   readonly circuit: { readonly failures: number; readonly openMs: number };
 }
+
+/**
+ * Which Lean the gateway talks to, and in which generation of its API: v1 (app token, mutual TLS
+ * required in production) or v2 (OAuth2 client credentials; mutual TLS optional); or the emulator
+ * started in this process (development and tests), speaking either generation.
+ */
+export type LeanUpstreamConfig =
+  | { readonly kind: 'remote'; readonly version: 'v1'; readonly baseUrl: string; readonly appToken: string }
+  | {
+      readonly kind: 'remote';
+      readonly version: 'v2';
+      readonly baseUrl: string;
+      /** Where `POST /oauth2/token` is sent. */
+      readonly authUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      /** The `app_token` the Link SDK takes: LEAN_APP_TOKEN, else the client id (Lean's docs call both the application id). */
+      readonly appToken: string;
+    }
+  | { readonly kind: 'embeddedSandbox'; readonly version: 'v1' | 'v2' };
 
 /** The Lean emulator: `npm run sandbox`, or in-process when no LEAN_API_URL / LEAN_ENV is set. */
 export interface SandboxConfig {
@@ -94,7 +114,20 @@ export interface SandboxConfig {
   readonly stateFile: string | undefined;
 }
 
+/** Lean's v1 hosts (the seed docs). */
 export const LEAN_HOSTS = { sandbox: 'https://sandbox.leantech.me', production: 'https://api.leantech.me' } as const;
+
+/** Lean's v2 hosts, per environment and region (lean-reference/README.md, "v2"). */
+export const LEAN_V2_HOSTS = {
+  sandbox: {
+    UAE: { api: 'https://sandbox.leantech.me', auth: 'https://auth.sandbox.ae.leantech.me' },
+    KSA: { api: 'https://sandbox.sa.leantech.me', auth: 'https://auth.sandbox.sa.leantech.me' },
+  },
+  production: {
+    UAE: { api: 'https://api2.leantech.me', auth: 'https://auth.leantech.me' },
+    KSA: { api: 'https://api2.sa.leantech.me', auth: 'https://auth.sa.leantech.me' },
+  },
+} as const;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -271,6 +304,10 @@ const variables = {
   LEAN_API_URL: { schema: httpUrl, expects: "the base URL of Lean's API (https://…); overrides LEAN_ENV", echo: true },
   LEAN_ENV: { schema: z.enum(['sandbox', 'production']), expects: "sandbox or production (Lean's hosts)", echo: true },
   LEAN_APP_TOKEN: { schema: z.string().min(8), expects: 'the application token from the Lean developer portal', echo: false },
+  LEAN_API_VERSION: { schema: z.enum(['v1', 'v2']), expects: "v1 or v2: the generation of Lean's API to speak (default: v2 when LEAN_CLIENT_ID is set, v1 when only LEAN_APP_TOKEN is)", echo: true },
+  LEAN_CLIENT_ID: { schema: z.string().min(1).max(200), expects: 'the OAuth2 client id (application id) from the Lean developer portal', echo: true },
+  LEAN_CLIENT_SECRET: { schema: z.string().min(8), expects: 'the OAuth2 client secret from the Lean developer portal', echo: false },
+  LEAN_AUTH_URL: { schema: httpUrl, expects: "the base URL of Lean's OAuth2 server (https://…); default from LEAN_ENV and LEAN_REGION", echo: true },
   LEAN_CERT_FILE: { schema: readableFile, expects: "a readable PEM file: the application's certificate for mutual TLS", echo: true },
   LEAN_KEY_FILE: { schema: readableFile, expects: "a readable PEM file: the application's private key for mutual TLS", echo: true },
   LEAN_CA_FILE: { schema: readableFile, expects: "a readable PEM file: Lean's certificate chain", echo: true },
@@ -439,14 +476,29 @@ function parseVariables(environment: NodeJS.ProcessEnv): Parsed {
 }
 
 function readLeanConfig(parsed: Parsed, production: boolean, problems: string[]): LeanConfig {
-  const baseUrl = parsed.LEAN_API_URL ?? (parsed.LEAN_ENV === undefined ? undefined : LEAN_HOSTS[parsed.LEAN_ENV]);
-  const appToken = parsed.LEAN_APP_TOKEN;
-  let upstream: LeanConfig['upstream'] = { kind: 'embeddedSandbox' };
+  const region = parsed.LEAN_REGION ?? 'UAE';
+  const version = parsed.LEAN_API_VERSION ?? (parsed.LEAN_CLIENT_ID !== undefined ? 'v2' : parsed.LEAN_APP_TOKEN !== undefined ? 'v1' : 'v2');
+  const hosts = parsed.LEAN_ENV === undefined ? undefined : version === 'v2' ? LEAN_V2_HOSTS[parsed.LEAN_ENV][region].api : LEAN_HOSTS[parsed.LEAN_ENV];
+  const baseUrl = (parsed.LEAN_API_URL ?? hosts)?.replace(/\/+$/, '');
+  let upstream: LeanConfig['upstream'] = { kind: 'embeddedSandbox', version };
   if (baseUrl !== undefined) {
-    if (appToken === undefined) problems.push(`LEAN_APP_TOKEN: expected ${variables.LEAN_APP_TOKEN.expects} (required with LEAN_API_URL or LEAN_ENV)`);
-    else upstream = { kind: 'remote', baseUrl: baseUrl.replace(/\/+$/, ''), appToken };
-    // The app token travels in a header: never in clear text to production.
+    // Credentials travel in headers and form bodies: never in clear text to production.
     if (production && !baseUrl.startsWith('https://')) problems.push('LEAN_API_URL: expected an https:// URL in production');
+    if (version === 'v1') {
+      const appToken = parsed.LEAN_APP_TOKEN;
+      if (appToken === undefined) problems.push(`LEAN_APP_TOKEN: expected ${variables.LEAN_APP_TOKEN.expects} (required by Lean's v1 API with LEAN_API_URL or LEAN_ENV)`);
+      else upstream = { kind: 'remote', version, baseUrl, appToken };
+    } else {
+      const authUrl = (parsed.LEAN_AUTH_URL ?? (parsed.LEAN_ENV === undefined ? undefined : LEAN_V2_HOSTS[parsed.LEAN_ENV][region].auth))?.replace(/\/+$/, '');
+      const { LEAN_CLIENT_ID: clientId, LEAN_CLIENT_SECRET: clientSecret } = parsed;
+      if (clientId === undefined) problems.push(`LEAN_CLIENT_ID: expected ${variables.LEAN_CLIENT_ID.expects} (required by Lean's v2 API)`);
+      if (clientSecret === undefined) problems.push(`LEAN_CLIENT_SECRET: expected ${variables.LEAN_CLIENT_SECRET.expects} (required by Lean's v2 API)`);
+      if (authUrl === undefined) problems.push(`LEAN_AUTH_URL: expected ${variables.LEAN_AUTH_URL.expects} (required with LEAN_API_URL unless LEAN_ENV names Lean's hosts)`);
+      else if (production && !authUrl.startsWith('https://')) problems.push('LEAN_AUTH_URL: expected an https:// URL in production');
+      if (clientId !== undefined && clientSecret !== undefined && authUrl !== undefined) {
+        upstream = { kind: 'remote', version, baseUrl, authUrl, clientId, clientSecret, appToken: parsed.LEAN_APP_TOKEN ?? clientId };
+      }
+    }
   } else if (production) {
     problems.push("LEAN_API_URL / LEAN_ENV: production talks to Lean's API, not the embedded emulator; set LEAN_ENV=production (or LEAN_API_URL)");
   }
@@ -454,7 +506,9 @@ function readLeanConfig(parsed: Parsed, production: boolean, problems: string[])
   const keyFile = parsed.LEAN_KEY_FILE;
   if ((certFile === undefined) !== (keyFile === undefined)) problems.push('LEAN_CERT_FILE / LEAN_KEY_FILE: expected both (mutual TLS) or neither');
   if (production) {
-    for (const name of ['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET'] as const) {
+    // Lean's v1 API requires mutual TLS; under v2 it is optional (the bearer token authenticates).
+    const required = version === 'v1' ? (['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET'] as const) : (['LEAN_WEBHOOK_SECRET'] as const);
+    for (const name of required) {
       if (parsed[name] === undefined) problems.push(`${name}: expected ${variables[name].expects} (required in production)`);
     }
   }
@@ -465,8 +519,8 @@ function readLeanConfig(parsed: Parsed, production: boolean, problems: string[])
     maxConcurrency: parsed.LEAN_MAX_CONCURRENCY ?? 16,
     maxRetries: parsed.LEAN_MAX_RETRIES ?? 3,
     webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
-    region: parsed.LEAN_REGION ?? 'UAE',
-    linkSandbox: baseUrl !== LEAN_HOSTS.production,
+    region,
+    linkSandbox: baseUrl !== LEAN_HOSTS.production && baseUrl !== LEAN_V2_HOSTS.production.UAE.api && baseUrl !== LEAN_V2_HOSTS.production.KSA.api,
     circuit: { failures: parsed.LEAN_CIRCUIT_FAILURES ?? 5, openMs: (parsed.LEAN_CIRCUIT_OPEN_SECONDS ?? 30) * 1_000 },
   };
 }

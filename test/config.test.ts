@@ -69,7 +69,8 @@ describe('configuration', () => {
   });
 
   it('without LEAN_API_URL or LEAN_ENV uses the embedded emulator, in development only', () => {
-    expect(loadConfig({}).lean.upstream).toEqual({ kind: 'embeddedSandbox' });
+    expect(loadConfig({}).lean.upstream).toEqual({ kind: 'embeddedSandbox', version: 'v2' });
+    expect(loadConfig({ LEAN_API_VERSION: 'v1' }).lean.upstream).toEqual({ kind: 'embeddedSandbox', version: 'v1' });
     expect(loadConfig({}).sandbox).toMatchObject({ port: 4010, host: '127.0.0.1', seed: 'lean-sandbox' });
     const { LEAN_API_URL: _url, ...withoutUrl } = production.env;
     expect(problemsOf({ NODE_ENV: 'production', GATEWAY_API_KEYS: KEY, ...withoutUrl }).join('\n')).toContain(
@@ -80,13 +81,58 @@ describe('configuration', () => {
   it("maps LEAN_ENV to Lean's hosts; LEAN_API_URL overrides it", () => {
     expect(loadConfig({ LEAN_ENV: 'sandbox', LEAN_APP_TOKEN: 'token-123456' }).lean.upstream).toEqual({
       kind: 'remote',
+      version: 'v1',
       baseUrl: 'https://sandbox.leantech.me',
       appToken: 'token-123456',
     });
     expect(loadConfig({ LEAN_ENV: 'production', LEAN_API_URL: 'http://127.0.0.1:4010/', LEAN_APP_TOKEN: 'token-123456' }).lean.upstream).toMatchObject({
       baseUrl: 'http://127.0.0.1:4010',
     });
-    expect(problemsOf({ LEAN_ENV: 'sandbox' }).join('\n')).toContain('LEAN_APP_TOKEN: expected');
+    expect(problemsOf({ LEAN_ENV: 'sandbox', LEAN_API_VERSION: 'v1' }).join('\n')).toContain('LEAN_APP_TOKEN: expected');
+  });
+
+  it("speaks v2 when LEAN_CLIENT_ID is set (or asked for), with Lean's v2 hosts per region", () => {
+    const v2 = { LEAN_CLIENT_ID: 'client-1', LEAN_CLIENT_SECRET: 'secret-123456' };
+    expect(loadConfig({ LEAN_ENV: 'sandbox', LEAN_REGION: 'KSA', ...v2 }).lean.upstream).toEqual({
+      kind: 'remote',
+      version: 'v2',
+      baseUrl: 'https://sandbox.sa.leantech.me',
+      authUrl: 'https://auth.sandbox.sa.leantech.me',
+      clientId: 'client-1',
+      clientSecret: 'secret-123456',
+      appToken: 'client-1',
+    });
+    expect(loadConfig({ LEAN_ENV: 'production', ...v2, LEAN_APP_TOKEN: 'app-token-1' }).lean.upstream).toMatchObject({
+      baseUrl: 'https://api2.leantech.me',
+      authUrl: 'https://auth.leantech.me',
+      appToken: 'app-token-1',
+    });
+    // Both credentials set: LEAN_API_VERSION decides.
+    expect(loadConfig({ LEAN_ENV: 'sandbox', ...v2, LEAN_APP_TOKEN: 'app-token-1', LEAN_API_VERSION: 'v1' }).lean.upstream).toMatchObject({ version: 'v1' });
+    const missing = problemsOf({ LEAN_API_URL: 'http://127.0.0.1:4010' }).join('\n');
+    expect(missing).toContain('LEAN_CLIENT_ID: expected');
+    expect(missing).toContain('LEAN_CLIENT_SECRET: expected');
+    expect(missing).toContain('LEAN_AUTH_URL: expected');
+    expect(missing).not.toContain('secret-123456');
+  });
+
+  it('production under v2 needs client id, secret, https URLs, webhook secret and encryption key, but not mutual TLS', () => {
+    const base = {
+      NODE_ENV: 'production',
+      GATEWAY_API_KEYS: KEY,
+      LEAN_API_URL: 'https://api2.leantech.me',
+      LEAN_AUTH_URL: 'https://auth.leantech.me',
+      LEAN_CLIENT_ID: 'client-1',
+      LEAN_CLIENT_SECRET: 'secret-123456',
+      LEAN_WEBHOOK_SECRET: 'production-webhook-secret-for-tests',
+      GATEWAY_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    expect(loadConfig(base).lean.upstream).toMatchObject({ kind: 'remote', version: 'v2' });
+    for (const name of ['LEAN_CLIENT_ID', 'LEAN_CLIENT_SECRET', 'LEAN_WEBHOOK_SECRET', 'GATEWAY_ENCRYPTION_KEY'] as const) {
+      const { [name]: _dropped, ...without } = base;
+      expect(problemsOf(without).join('\n')).toContain(`${name}: expected`);
+    }
+    expect(problemsOf({ ...base, LEAN_AUTH_URL: 'http://auth.internal' }).join('\n')).toContain('LEAN_AUTH_URL: expected an https:// URL in production');
   });
 
   it.each(['LEAN_CERT_FILE', 'LEAN_KEY_FILE', 'LEAN_CA_FILE', 'LEAN_WEBHOOK_SECRET', 'GATEWAY_ENCRYPTION_KEY'])('production refuses to start without %s', (name) => {
