@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LeanTransport } from '../src/lean/transport.js';
-import type { LeanV2Client } from '../src/lean/v2/client.js';
+import { OAuthTokenSource } from '../src/lean/oauth-token.js';
+import { LeanCallCounter, LeanTransport } from '../src/lean/transport.js';
+import { LeanV2Client } from '../src/lean/v2/client.js';
 import { createLogger } from '../src/log.js';
 import { LeanApiError, LeanAuthError, LeanUnavailableError } from '../src/model/upstream-errors.js';
 import { startTracing, type Tracing } from '../src/observability/tracing.js';
@@ -141,6 +142,33 @@ describe('the api token', () => {
     expect(customer).toEqual({ id: CUSTOMER_ID, appUserId: 'lean_app_user_id_1' });
     expect(lean.calls.count('POST /customers/v1')).toBe(2);
     expect(tokenRequests()).toBe(2);
+  });
+});
+
+describe('renewing while the auth server is down', () => {
+  it('keeps using the token held while it is still valid, and renews once the server is back', async () => {
+    let clock = Date.now();
+    const calls = new LeanCallCounter();
+    const log = createLogger('silent');
+    const tokens = new OAuthTokenSource({ authUrl: double.authUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timeoutMs: 2_000, maxRetries: 1, retryBaseMs: 5, calls, log, now: () => clock });
+    const transport = new LeanTransport({ baseUrl: double.url, auth: { kind: 'bearer', tokens }, calls, timeoutMs: 2_000, maxConcurrency: 4, maxRetries: 0, log });
+    const client = new LeanV2Client({ transport, tokens, onClose: () => tokens.close() });
+    try {
+      expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
+      clock += 3_570_000; // 29 s before the end of the hour: due for renewal, still valid
+      double.failTokenRequests(503, 2);
+      expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
+      expect(tokenRequests()).toBe(3); // the renewal and its retry, both 503
+      expect(double.apiRequests.every((request) => request.headers.authorization === `Bearer ${double.issued[0]}`)).toBe(true);
+      expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
+      expect(double.issued).toHaveLength(2);
+      expect(double.apiRequests.at(-1)?.headers.authorization).toBe(`Bearer ${double.issued[1]}`);
+      clock += 3_600_000; // past the end of the renewed token: an outage now fails the call
+      double.failTokenRequests(503, 2);
+      expect(await rejection(client.accounts(ENTITY_ID))).toMatchObject({ name: 'LeanUnavailableError', endpoint: TOKEN });
+    } finally {
+      await client.close();
+    }
   });
 });
 

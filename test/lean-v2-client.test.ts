@@ -276,6 +276,19 @@ describe('paging', () => {
     expect(double.apiRequests.map((request) => request.query.get('page'))).toEqual(['0', '1', '0', '1', '2']);
   });
 
+  it('when Lean refreshes again during the second pass, the read goes on to the end, claiming the oldest refreshed_at', async () => {
+    const pages = threePages();
+    let calls = 0;
+    double.answer('GET', ACCOUNT_PATH, (request) => {
+      const refreshedAt = `2026-05-10T13:00:0${calls++}.000Z`; // a new refresh before every page
+      return { body: (pages[Number(request.query.get('page'))] ?? '').replace('2026-05-10T12:32:54.746Z', refreshedAt) };
+    });
+    const answer = await lean.transactions(ENTITY_ID, ACCOUNT_ID, WINDOW);
+    expect(answer).toMatchObject({ kind: 'ok', refreshedAt: new Date('2026-05-10T13:00:02.000Z') });
+    expect(okData(answer)).toHaveLength(7);
+    expect(double.apiRequests.map((request) => request.query.get('page'))).toEqual(['0', '1', '0', '1', '2']);
+  });
+
   it('more pages than the cap is a protocol error after one call, never an endless read', async () => {
     double.answer('GET', '/data/v2/accounts', () => ({ body: postmanSample('KSA', 'Get Account').replace(/"total_pages":\s*\d+/, '"total_pages": 5000') }));
     const error = await rejection(lean.accounts(ENTITY_ID));

@@ -26,6 +26,8 @@ export interface OAuthTokenSourceOptions {
   readonly calls: LeanCallCounter;
   /** Mutual TLS towards the auth server, when the application uses it. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca?: string | undefined } | undefined;
+  /** The clock tokens are timed by (tests move it); `Date.now` unless set. */
+  readonly now?: (() => number) | undefined;
 }
 
 /** A customer-scoped token for `Lean.connect({ access_token })`: it carries no `data.read`. */
@@ -81,8 +83,10 @@ export class OAuthTokenSource implements BearerTokenSource {
   private readonly agent: Agent;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: OAuthTokenSourceOptions) {
+    this.now = options.now ?? Date.now;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connect: options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca !== undefined && { ca: options.tls.ca }) },
@@ -93,7 +97,7 @@ export class OAuthTokenSource implements BearerTokenSource {
 
   token(): Promise<string> {
     const held = this.held;
-    if (held !== undefined && Date.now() < held.renewAt) return Promise.resolve(held.token);
+    if (held !== undefined && this.now() < held.renewAt) return Promise.resolve(held.token);
     this.inFlight ??= this.renew().finally(() => {
       this.inFlight = undefined;
     });
@@ -131,7 +135,7 @@ export class OAuthTokenSource implements BearerTokenSource {
     } catch (error) {
       // Renewing early and the auth server is down: the token held is still good for a while.
       const held = this.held;
-      if (error instanceof LeanUnavailableError && held !== undefined && Date.now() < held.expiresAt - LAST_USE_BEFORE_EXPIRY_MS) return held.token;
+      if (error instanceof LeanUnavailableError && held !== undefined && this.now() < held.expiresAt - LAST_USE_BEFORE_EXPIRY_MS) return held.token;
       throw error;
     }
     const margin = Math.min(RENEW_BEFORE_MS, issued.lifetimeMs * RENEW_BEFORE_SHARE);
@@ -146,7 +150,7 @@ export class OAuthTokenSource implements BearerTokenSource {
     const call = { method: 'POST', endpoint: TOKEN_ENDPOINT } as const;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const sentAt = Date.now();
+      const sentAt = this.now();
       const logAttempt = (outcome: string, httpStatus?: number) => {
         const ms = performance.now() - started;
         this.options.calls.record(TOKEN_ENDPOINT, outcome, ms / 1_000);

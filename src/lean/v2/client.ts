@@ -12,7 +12,7 @@ import type { CircuitSettings } from '../circuits.js';
 import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
 import { OAuthTokenSource, type CustomerAccessToken } from '../oauth-token.js';
 import { LeanCallCounter, LeanTransport, type LeanCall, type LeanCallObserver } from '../transport.js';
-import { toAccount, toBalance, toCustomer, toEntity, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
+import { toAccount, toBalance, toCustomer, toDate, toEntity, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
 import * as wire from './wire.js';
 
 /** Customer-scoped tokens for the Link SDK; `OAuthTokenSource` is one. */
@@ -226,43 +226,50 @@ export class LeanV2Client implements LeanApi {
    */
   private async list<K extends DataKind>(kind: K, call: LeanCall): Promise<LeanResult<DataOf<K>>> {
     const reader = KINDS[kind];
-    const { listKey } = reader;
-    const listOf = wire.listOf(listKey);
-    let restarts = 0;
-    for (;;) {
-      const items: unknown[] = [];
-      let refreshedAt: string | null | undefined;
-      let correlationId = '';
-      let moved = false;
-      for (let page = 0; ; page++) {
-        if (page >= this.maxPages) throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: `more than ${this.maxPages} pages` });
-        const answer = await this.page(call, page);
-        if (answer.kind !== 'page') return answer.result;
-        correlationId = answer.correlationId;
-        const protocolError = (problem: string) => new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem });
-        const list = listOf.safeParse(answer.data);
-        if (!list.success) throw protocolError(describe(list.error, 'data'));
-        const pageMeta = wire.pageOf.safeParse(answer.data);
-        if (!pageMeta.success) throw protocolError(describe(pageMeta.error, 'data'));
-        if (page === 0) refreshedAt = answer.refreshedAt;
-        else if (answer.refreshedAt !== refreshedAt) {
-          moved = true;
-          break;
-        }
-        items.push(...list.data);
-        const totalPages = pageMeta.data.page?.total_pages ?? 1;
-        if (totalPages > this.maxPages) throw protocolError(`data.page.total_pages: more than ${this.maxPages} pages`);
-        if (page + 1 >= totalPages) break;
-      }
-      if (moved && restarts++ === 0) continue;
-      try {
-        return { kind: 'ok', data: reader.read(items), refreshedAt: toDate(refreshedAt), correlationId };
-      } catch (error) {
-        if (error instanceof z.ZodError) throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: describe(error, `data.${listKey}`) });
-        if (error instanceof UnreadableAnswer) throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: error.problem });
-        throw error;
-      }
+    let read = await this.readPages(call, reader.listKey, true);
+    if (read.kind === 'moved') read = await this.readPages(call, reader.listKey, false);
+    if (read.kind === 'end') return read.result;
+    if (read.kind === 'moved') throw new Error('unreachable: a second pass reads on when the store moves');
+    const { items, refreshedAt, correlationId } = read;
+    try {
+      return { kind: 'ok', data: reader.read(items), refreshedAt: toDate(refreshedAt), correlationId };
+    } catch (error) {
+      if (error instanceof z.ZodError) throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: describe(error, `data.${reader.listKey}`) });
+      if (error instanceof UnreadableAnswer) throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: error.problem });
+      throw error;
     }
+  }
+
+  /**
+   * One pass over the pages. `stopIfMoved`: give up as soon as a page says Lean's store was
+   * refreshed after page 0; otherwise read on, and page 0's `refreshed_at` (the oldest) stands.
+   */
+  private async readPages(
+    call: LeanCall,
+    listKey: string,
+    stopIfMoved: boolean,
+  ): Promise<{ kind: 'read'; items: unknown[]; refreshedAt: string | null | undefined; correlationId: string } | { kind: 'moved' } | { kind: 'end'; result: NotOk }> {
+    const listOf = wire.listOf(listKey);
+    const items: unknown[] = [];
+    let refreshedAt: string | null | undefined;
+    let correlationId = '';
+    for (let page = 0; page < this.maxPages; page++) {
+      const answer = await this.page(call, page);
+      if (answer.kind !== 'page') return answer;
+      correlationId = answer.correlationId;
+      const protocolError = (problem: string) => new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem });
+      const list = listOf.safeParse(answer.data);
+      if (!list.success) throw protocolError(describe(list.error, 'data'));
+      const meta = wire.pageOf.safeParse(answer.data);
+      if (!meta.success) throw protocolError(describe(meta.error, 'data'));
+      if (page === 0) refreshedAt = answer.refreshedAt;
+      else if (stopIfMoved && answer.refreshedAt !== refreshedAt) return { kind: 'moved' };
+      items.push(...list.data);
+      const totalPages = meta.data.page?.total_pages ?? 1;
+      if (totalPages > this.maxPages) throw protocolError(`data.page.total_pages: more than ${this.maxPages} pages`);
+      if (page + 1 >= totalPages) return { kind: 'read', items, refreshedAt, correlationId };
+    }
+    throw new LeanProtocolError({ correlationId, endpoint: call.endpoint, problem: `more than ${this.maxPages} pages` });
   }
 
   /** One page of a list: its `data`, or the answer that ends the read. */
@@ -315,12 +322,6 @@ function reconnectIdOf(envelope: z.output<typeof wire.dataEnvelope>): string | u
   return undefined;
 }
 
-function toDate(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 /** Where the answer differs from the contract: paths and expectations, never the values themselves. */
 function describe(error: z.ZodError, prefix?: string): string {
   return error.issues
@@ -338,7 +339,7 @@ export interface LeanV2Settings {
   readonly authUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** Optional under v2: the bearer authenticates; mutual TLS where the application uses it. */
+  /** Optional under v2 (the bearer authenticates): mutual TLS towards the API host where the application uses it. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca?: string | undefined } | undefined;
   readonly timeoutMs: number;
   readonly maxConcurrency: number;
@@ -363,7 +364,7 @@ export function createLeanV2Client(settings: LeanV2Settings): LeanV2Client {
     maxRetries: settings.maxRetries,
     retryBaseMs: settings.retryBaseMs,
     retryMaxMs: settings.retryMaxMs,
-    tls: settings.tls,
+    // Not the API's TLS settings: Lean's CA chain for the API host need not be the auth host's.
     calls,
     log: settings.log,
   });

@@ -238,7 +238,7 @@ function creditDebit(indicator: string | null | undefined): CreditDebit | null {
   return upper === 'CREDIT' || upper === 'DEBIT' ? upper : null;
 }
 
-function toDate(value: string | null | undefined): Date | null {
+export function toDate(value: string | null | undefined): Date | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
