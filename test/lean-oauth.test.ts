@@ -160,6 +160,10 @@ describe('renewing while the auth server is down', () => {
       expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
       expect(tokenRequests()).toBe(3); // the renewal and its retry, both 503
       expect(double.apiRequests.every((request) => request.headers.authorization === `Bearer ${double.issued[0]}`)).toBe(true);
+      // The next renewal is tried a few seconds later, not by every call in between.
+      expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
+      expect(tokenRequests()).toBe(3);
+      clock += 5_000;
       expect((await client.accounts(ENTITY_ID)).kind).toBe('ok');
       expect(double.issued).toHaveLength(2);
       expect(double.apiRequests.at(-1)?.headers.authorization).toBe(`Bearer ${double.issued[1]}`);

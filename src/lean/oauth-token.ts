@@ -61,6 +61,8 @@ interface HeldToken {
 
 /** A held token this close to its end is not used while the auth server is unreachable. */
 const LAST_USE_BEFORE_EXPIRY_MS = 5_000;
+/** After a renewal failed and the held token was kept, the next renewal is tried this much later, not on every call. */
+const RENEW_AGAIN_AFTER_MS = 5_000;
 
 interface Issued {
   readonly correlationId: string;
@@ -135,8 +137,11 @@ export class OAuthTokenSource implements BearerTokenSource {
     } catch (error) {
       // Renewing early and the auth server is down: the token held is still good for a while.
       const held = this.held;
-      if (error instanceof LeanUnavailableError && held !== undefined && this.now() < held.expiresAt - LAST_USE_BEFORE_EXPIRY_MS) return held.token;
-      throw error;
+      const lastUse = held === undefined ? 0 : held.expiresAt - LAST_USE_BEFORE_EXPIRY_MS;
+      if (!(error instanceof LeanUnavailableError) || held === undefined || this.now() >= lastUse) throw error;
+      this.options.log.warn({ lean: { endpoint: TOKEN_ENDPOINT, outcome: 'token_kept', validForMs: held.expiresAt - this.now() } }, 'lean token not renewed: the auth server is unavailable; the current token is used until it nearly expires');
+      this.held = { ...held, renewAt: Math.min(lastUse, this.now() + RENEW_AGAIN_AFTER_MS) };
+      return held.token;
     }
     const margin = Math.min(RENEW_BEFORE_MS, issued.lifetimeMs * RENEW_BEFORE_SHARE);
     this.held = { token: issued.accessToken, renewAt: issued.expiresAt - margin, expiresAt: issued.expiresAt };
