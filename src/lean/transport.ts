@@ -1,17 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseLosslessJson } from 'lossless-json';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import type { Logger } from '../log.js';
 import { recordLeanAttempt } from '../observability/tracing.js';
 import { CircuitOpen, EndpointCircuits, type CircuitSettings } from './circuits.js';
 import { LeanApiError, LeanUnavailableError } from '../model/upstream-errors.js';
+import { CALL_SCOPED_429_STATUSES, leanErrorBody } from './error-body.js';
 import { RateLimitPause } from './rate-pause.js';
-import { errorBody } from './wire.js';
+
+/** Where a Lean call's bearer token comes from (v2: OAuth2 client credentials, see `oauth-token.ts`). */
+export interface BearerTokenSource {
+  /** A token for API calls, shared by concurrent callers and reused until shortly before it expires. */
+  token(): Promise<string>;
+  /** Lean answered 401 to `token`: the next `token()` fetches a new one, unless another caller already did. */
+  invalidate(token: string): void;
+}
+
+/**
+ * How calls authenticate: v1 sends the application token as `lean-app-token`; v2 sends
+ * `Authorization: Bearer <token>` and never `lean-app-token` beside it (Lean refuses the pair).
+ */
+export type LeanAuth = { readonly kind: 'appToken'; readonly token: string } | { readonly kind: 'bearer'; readonly tokens: BearerTokenSource };
 
 export interface LeanTransportOptions {
   readonly baseUrl: string;
-  readonly appToken: string;
+  /** v1's application token; shorthand for `auth: { kind: 'appToken', token }`. Give this or `auth`, not both. */
+  readonly appToken?: string | undefined;
+  readonly auth?: LeanAuth | undefined;
   /** PEM contents for mutual TLS: the application's certificate and key, Lean's chain as CA. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca?: string | undefined } | undefined;
   readonly timeoutMs: number;
@@ -26,6 +43,8 @@ export interface LeanTransportOptions {
   readonly circuit?: CircuitSettings | undefined;
   /** Told of every attempt and every call refused unsent (metrics). */
   readonly observer?: LeanCallObserver | undefined;
+  /** A counter shared with the token source, so token requests are counted beside the calls; one of its own (told `observer`) unless set. */
+  readonly calls?: LeanCallCounter | undefined;
 }
 
 /** Sees each HTTP attempt with its duration, and each call refused without sending. */
@@ -43,14 +62,24 @@ export interface LeanCall {
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** The concrete path, ids already encoded. */
   readonly path: string;
-  /** The route template, e.g. `POST /v1/transactions`, for counters and logs (no ids). */
+  /** Appended to `path` as a query string (v2 reads: `entity_id`, `page`, `size` …). */
+  readonly query?: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** The route template, e.g. `POST /v1/transactions`, for counters and logs (no ids, no query). */
   readonly endpoint: string;
   readonly body?: unknown;
   /** Reads are retried on network errors, 429 and 5xx; writes never blindly. */
   readonly retry: boolean;
+  /**
+   * `lossless`: every JSON number in the answer arrives as a `LosslessNumber` holding the number's
+   * exact text (`10.0` stays `10.0`), for money; `json` (default): `JSON.parse`.
+   */
+  readonly parse?: 'json' | 'lossless' | undefined;
   /** Classifies a 2xx body for the counters (`ok`, `pending`, …). */
   readonly outcomeOf?: (body: unknown) => string;
 }
+
+/** What authenticates one attempt; kept out of every log line, error and span. */
+type Credential = { readonly header: 'lean-app-token'; readonly value: string } | { readonly header: 'authorization'; readonly value: string };
 
 export interface LeanAnswer {
   readonly httpStatus: number;
@@ -90,10 +119,12 @@ export class LeanCallCounter {
 
 /**
  * HTTP to Lean: keep-alive, mutual TLS, per-call timeout, bounded concurrency, retries for reads, a
- * circuit breaker per endpoint, and a pause of every call after Lean answers 429.
+ * circuit breaker per endpoint, a pause of every call after Lean answers 429, and either
+ * generation's authentication (v1 app token, v2 bearer with one renewal after a 401).
  */
 export class LeanTransport {
   readonly calls: LeanCallCounter;
+  private readonly auth: LeanAuth;
   private readonly agent: Agent;
   private readonly limit: LimitFunction;
   private readonly retryBaseMs: number;
@@ -102,7 +133,11 @@ export class LeanTransport {
   private readonly pause: RateLimitPause;
 
   constructor(private readonly options: LeanTransportOptions) {
-    this.calls = new LeanCallCounter(options.observer);
+    if (options.appToken !== undefined && options.auth !== undefined) throw new Error('LeanTransport: give appToken or auth, not both');
+    const auth = options.auth ?? (options.appToken === undefined ? undefined : ({ kind: 'appToken', token: options.appToken } as const));
+    if (auth === undefined) throw new Error('LeanTransport: appToken or auth is required');
+    this.auth = auth;
+    this.calls = options.calls ?? new LeanCallCounter(options.observer);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: options.maxConcurrency,
@@ -117,9 +152,25 @@ export class LeanTransport {
 
   async send(call: LeanCall): Promise<LeanAnswer> {
     const correlationId = randomUUID(); // one id for the call and all its retries, so Lean can join them
+    const tally = { attempts: 0 };
+    if (this.auth.kind === 'appToken') return this.throughCircuit(call, correlationId, { header: 'lean-app-token', value: this.auth.token }, tally);
+    const { tokens } = this.auth;
+    const token = await tokens.token();
+    try {
+      return await this.throughCircuit(call, correlationId, bearer(token), tally);
+    } catch (error) {
+      if (!(error instanceof LeanApiError && error.httpStatus === 401)) throw error;
+      // The token was refused (revoked, or expired early). Lean did nothing with the call, so even a
+      // write is sent once more, with a new token, outside the retry budget; a second 401 stands.
+      tokens.invalidate(token);
+      return this.throughCircuit(call, correlationId, bearer(await tokens.token()), tally);
+    }
+  }
+
+  private async throughCircuit(call: LeanCall, correlationId: string, credential: Credential, tally: { attempts: number }): Promise<LeanAnswer> {
     try {
       // A call counts against its endpoint's circuit once, after its retries.
-      return await this.circuits.run(call.endpoint, correlationId, (probe) => this.attempts(call, correlationId, probe));
+      return await this.circuits.run(call.endpoint, correlationId, (probe) => this.attempts(call, correlationId, probe, credential, tally));
     } catch (error) {
       if (!(error instanceof CircuitOpen)) throw error;
       this.calls.refused(call.endpoint, 'circuit_open');
@@ -128,9 +179,10 @@ export class LeanTransport {
   }
 
   /** One call with its retries; the half-open probe is a single attempt, so a failing Lean sees one request. */
-  private async attempts(call: LeanCall, correlationId: string, probe: boolean): Promise<LeanAnswer> {
+  private async attempts(call: LeanCall, correlationId: string, probe: boolean, credential: Credential, tally: { attempts: number }): Promise<LeanAnswer> {
     const attempts = call.retry && !probe ? this.options.maxRetries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
+    for (let retry = 1; ; retry++) {
+      const attempt = ++tally.attempts; // numbered across a renewal after 401, so the log shows every request
       let started = performance.now();
       const logAttempt = (outcome: string, httpStatus?: number) => {
         const ms = performance.now() - started;
@@ -147,27 +199,29 @@ export class LeanTransport {
           // A pause may have begun while this call queued for a connection.
           await this.waitOutPause(call, correlationId);
           started = performance.now();
-          return this.exchange(call, correlationId);
+          return this.exchange(call, correlationId, credential);
         });
       } catch (error) {
         if (error instanceof LeanUnavailableError) throw error; // paused: nothing was sent
         const reason = isTimeout(error) ? 'timeout' : 'network';
         logAttempt(reason === 'timeout' ? 'timeout' : 'network_error');
-        if (attempt < attempts) {
-          await sleep(this.backoff(attempt));
+        if (retry < attempts) {
+          await sleep(this.backoff(retry));
           continue;
         }
         throw new LeanUnavailableError({ reason, correlationId, endpoint: call.endpoint, cause: error, safeToRetry: call.retry });
       }
 
-      const body = parseJson(answer.text);
+      const body = parseBody(answer.text, call.parse ?? 'json');
       if (answer.status >= 200 && answer.status < 300) {
         logAttempt(call.outcomeOf?.(body) ?? 'ok', answer.status);
         return { httpStatus: answer.status, body, correlationId };
       }
-      const parsedError = errorBody.safeParse(body);
+      const parsedError = leanErrorBody.safeParse(body);
       const leanStatus = parsedError.success ? parsedError.data.status : `HTTP_${answer.status}`;
-      logAttempt(answer.status === 429 ? 'rate_limited' : `http_${answer.status}`, answer.status);
+      // A 429 such as DUPLICATED_REQUEST answers this call only: it is not Lean limiting the application.
+      const rateLimited = answer.status === 429 && !CALL_SCOPED_429_STATUSES.has(leanStatus);
+      logAttempt(rateLimited ? 'rate_limited' : `http_${answer.status}`, answer.status);
       const retryAfterMs = parseRetryAfter(answer.retryAfter);
       const error = new LeanApiError({
         leanStatus,
@@ -176,14 +230,14 @@ export class LeanTransport {
         endpoint: call.endpoint,
         leanMessage: parsedError.success ? (parsedError.data.message ?? undefined) : undefined,
         retryAfterMs,
-        safeToRetry: call.retry,
+        safeToRetry: call.retry && (answer.status !== 429 || rateLimited),
       });
-      const wait = retryAfterMs ?? (answer.status === 429 ? Math.max(MIN_RATE_LIMIT_PAUSE_MS, this.backoff(attempt)) : this.backoff(attempt));
+      const wait = retryAfterMs ?? (rateLimited ? Math.max(MIN_RATE_LIMIT_PAUSE_MS, this.backoff(retry)) : this.backoff(retry));
       // Lean limits the application, not one call: every call waits out the pause, this one included.
-      if (answer.status === 429) this.pause.begin(Math.min(wait, MAX_RATE_LIMIT_PAUSE_MS), call.endpoint, correlationId);
+      if (rateLimited) this.pause.begin(Math.min(wait, MAX_RATE_LIMIT_PAUSE_MS), call.endpoint, correlationId);
       // A Retry-After longer than we would ever wait is Lean asking us to stop for now.
-      if (error.retryable && attempt < attempts && wait <= this.retryMaxMs) {
-        if (answer.status !== 429) await sleep(wait);
+      if (error.retryable && retry < attempts && wait <= this.retryMaxMs) {
+        if (!rateLimited) await sleep(wait);
         continue;
       }
       throw error;
@@ -203,13 +257,15 @@ export class LeanTransport {
     return this.agent.close();
   }
 
-  private async exchange(call: LeanCall, correlationId: string) {
-    const response = await request(`${this.options.baseUrl}${call.path}`, {
+  private async exchange(call: LeanCall, correlationId: string, credential: Credential) {
+    const query = call.query === undefined ? '' : new URLSearchParams(Object.entries(call.query).map(([key, value]) => [key, String(value)])).toString();
+    const response = await request(`${this.options.baseUrl}${call.path}${query === '' ? '' : `?${query}`}`, {
       method: call.method,
       dispatcher: this.agent,
       signal: AbortSignal.timeout(this.options.timeoutMs),
       headers: {
-        'lean-app-token': this.options.appToken,
+        // Exactly one of lean-app-token (v1) or authorization (v2).
+        [credential.header]: credential.value,
         'lean-correlation-id': correlationId,
         accept: 'application/json',
         ...(call.body !== undefined && { 'content-type': 'application/json' }),
@@ -231,10 +287,14 @@ export class LeanTransport {
   }
 }
 
-function parseJson(text: string): unknown {
+const bearer = (token: string): Credential => ({ header: 'authorization', value: `Bearer ${token}` });
+
+/** The answer's JSON: null when empty, undefined when not JSON. */
+function parseBody(text: string, mode: 'json' | 'lossless'): unknown {
   if (text.trim() === '') return null;
   try {
-    return JSON.parse(text);
+    // Lossless: numbers stay as their text; a repeated key keeps its last value, as JSON.parse does.
+    return mode === 'lossless' ? parseLosslessJson(text, null, { onDuplicateKey: ({ newValue }) => newValue }) : JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -251,7 +311,7 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function isTimeout(error: unknown): boolean {
+export function isTimeout(error: unknown): boolean {
   return (
     (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
     error instanceof undiciErrors.HeadersTimeoutError ||

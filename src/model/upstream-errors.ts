@@ -97,4 +97,28 @@ export class LeanFailedError extends Error {
   }
 }
 
-export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError | LeanFailedError;
+/**
+ * Lean's OAuth2 server (v2) refused the application's client credentials: a configuration fault
+ * (wrong or rotated secret, wrong client id), not an outage, so repeating the call will not help.
+ * The message names the client id, never the secret.
+ */
+export class LeanAuthError extends Error {
+  readonly code = 'LEAN_CREDENTIALS_REFUSED';
+  readonly httpStatus: number;
+  readonly correlationId: string;
+  readonly endpoint: string;
+  /** The OAuth2 `error` code of the refusal (`invalid_client` …), when the auth server sent one. */
+  readonly oauthError: string | undefined;
+  readonly retryable = false;
+  constructor(details: { clientId: string; httpStatus: number; correlationId: string; endpoint: string; oauthError?: string | undefined }) {
+    const why = details.oauthError === undefined ? `HTTP ${details.httpStatus}` : `HTTP ${details.httpStatus} ${details.oauthError}`;
+    super(`Lean refused the client credentials (client id ${details.clientId}): ${why} to ${details.endpoint}`);
+    this.name = 'LeanAuthError';
+    this.httpStatus = details.httpStatus;
+    this.correlationId = details.correlationId;
+    this.endpoint = details.endpoint;
+    this.oauthError = details.oauthError;
+  }
+}
+
+export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError | LeanFailedError | LeanAuthError;

@@ -1,0 +1,201 @@
+import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
+import { z } from 'zod';
+
+/**
+ * Lean's v2 wire format (lean-reference/v2.md), parsed once at the edge from a lossless JSON parse:
+ * every JSON number arrives as a `LosslessNumber` holding its exact text. Lenient where Lean grows
+ * (enum-like values are plain strings, unknown fields are dropped, optional fields are nullish),
+ * strict on money: an amount is a JSON number in plain decimal notation, never a string or a float.
+ */
+
+const jsonNumber = z.custom<LosslessNumber>((value) => isLosslessNumber(value), 'expected a JSON number');
+
+/** Plain decimal text, as the gateway's `Decimal` takes it (`178268.21`, `1934`, `10.0`, `-46.1`). */
+const AMOUNT_TEXT = /^-?\d{1,20}(\.\d{1,10})?$/;
+/** A rate may carry more decimals than money (`0.5750895933`). */
+const RATE_TEXT = /^-?\d{1,20}(\.\d{1,20})?$/;
+
+/** An amount: the exact text of the JSON number, never through a double. */
+export const amount = jsonNumber.transform((value) => value.value).pipe(z.string().regex(AMOUNT_TEXT, 'not a plain decimal amount'));
+export const rate = jsonNumber.transform((value) => value.value).pipe(z.string().regex(RATE_TEXT, 'not a plain decimal rate'));
+const count = jsonNumber
+  .transform((value) => value.value)
+  .pipe(z.string().regex(/^\d{1,9}$/, 'not a count'))
+  .transform(Number);
+
+const text = z.string();
+const optionalText = z.string().nullish();
+/** Text that a bank might send as a number (post codes, phone numbers): kept as its exact text. */
+const textOrNumber = z.union([z.string(), jsonNumber.transform((value) => value.value)]).nullish();
+const optionalBoolean = z.boolean().nullish();
+
+/** `{amount, currency}`; the sign is in a `credit_debit_indicator` beside it. */
+export const money = z.object({ amount, currency: text });
+
+/** Every data answer: `{status, results_id, message, meta, timestamp, status_detail, refreshed_at, type, data}`. */
+export const dataEnvelope = z.object({
+  status: text,
+  results_id: optionalText,
+  message: optionalText,
+  timestamp: optionalText,
+  refreshed_at: optionalText,
+  type: optionalText,
+  data: z.unknown().optional(),
+  /** Where Lean (or the emulator) may put a reconnect id besides `data`: accepted from any of them. */
+  payload: z.unknown().optional(),
+  reconnect_id: optionalText,
+});
+
+export const reconnectHolder = z.object({ reconnect_id: text });
+
+export const page = z.object({
+  number: count.nullish(),
+  size: count.nullish(),
+  total_elements: count.nullish(),
+  total_pages: count,
+});
+
+/** `data` of a list answer: the list under its key (`accounts`, `identities` …) … */
+export function listOf(listKey: string) {
+  return z.object({ [listKey]: z.array(z.unknown()) }).transform((data) => data[listKey] ?? []);
+}
+/** … and the page it is (none: the whole list). */
+export const pageOf = z.object({ page: page.nullish() });
+
+const permissionFlags = z.record(z.string(), z.unknown());
+
+export const customer = z.object({ customer_id: text, app_user_id: text });
+
+export const consentAccount = z.object({
+  scheme_name: text,
+  identification: text,
+  name: optionalText,
+  secondary_identification: optionalText,
+});
+
+export const consent = z.object({
+  id: text,
+  bank_consent_id: textOrNumber,
+  consent_status: optionalText,
+  standard_consent_status: optionalText,
+  permissions: permissionFlags.nullish(),
+  creation_date_time: optionalText,
+  status_update_date_time: optionalText,
+  expiration_date_time: optionalText,
+  transaction_from_date_time: optionalText,
+  transaction_to_date_time: optionalText,
+  accounts: z.array(consentAccount).nullish(),
+});
+
+/** A v2 entity: `bank_type` and `created_at`, no `account_type` (accepted if Lean sends it again). */
+export const entity = z.object({
+  id: text,
+  customer_id: text,
+  bank_identifier: text,
+  account_type: optionalText,
+  bank_type: optionalText,
+  created_at: optionalText,
+  permissions: permissionFlags.nullish(),
+  consents: z.array(consent).nullish(),
+});
+
+export const accountIdentifier = z.object({ scheme_name: optionalText, identification: optionalText, name: optionalText });
+
+export const account = z.object({
+  account_id: text,
+  account_holder_name: optionalText,
+  account_holder_short_name: optionalText,
+  status: optionalText,
+  currency: text,
+  account_type: optionalText,
+  account_sub_type: optionalText,
+  nickname: optionalText,
+  description: optionalText,
+  opening_date: optionalText,
+  maturity_date: optionalText,
+  account: z.array(accountIdentifier).nullish(),
+});
+
+export const address = z.object({
+  address_line: textOrNumber,
+  address_type: optionalText,
+  building_type: optionalText,
+  apartment_or_villa_number: textOrNumber,
+  building_name: textOrNumber,
+  street: textOrNumber,
+  street_address: textOrNumber,
+  area: textOrNumber,
+  town_name: textOrNumber,
+  region: textOrNumber,
+  post_code: textOrNumber,
+  po_box: textOrNumber,
+  country: textOrNumber,
+});
+
+export const identity = z.object({
+  full_legal_name: optionalText,
+  name: optionalText,
+  national_id: textOrNumber,
+  birth_date: optionalText,
+  gender: optionalText,
+  email_address: optionalText,
+  phone: textOrNumber,
+  mobile_number: textOrNumber,
+  address: address.nullish(),
+});
+
+export const creditLine = z.object({ included: optionalBoolean, amount: money, type: optionalText });
+
+export const balance = z.object({
+  credit_debit_indicator: optionalText,
+  type: text,
+  amount: money,
+  date_time: optionalText,
+  credit_line: z.array(creditLine).nullish(),
+});
+
+export const partyAccount = z.object({ name: optionalText, scheme_name: optionalText, identification: optionalText });
+export const partyAgent = z.object({ scheme_name: optionalText, identification: optionalText, name: optionalText });
+
+export const currencyExchange = z.object({
+  source_currency: optionalText,
+  target_currency: optionalText,
+  unit_currency: optionalText,
+  exchange_rate: rate.nullish(),
+  contract_identification: optionalText,
+  quotation_date: optionalText,
+  instructed_amount: money.nullish(),
+});
+
+export const transaction = z.object({
+  transaction_id: text,
+  transaction_information: optionalText,
+  transaction_reference: optionalText,
+  credit_debit_indicator: optionalText,
+  amount: money,
+  booking_date_time: optionalText,
+  value_date_time: optionalText,
+  status: optionalText,
+  charge_amount: z.object({ amount, currency: text, charge_included: optionalBoolean }).nullish(),
+  merchant_details: z.object({ merchant_name: optionalText, merchant_category_code: optionalText }).nullish(),
+  currency_exchange: currencyExchange.nullish(),
+  creditor_account: partyAccount.nullish(),
+  creditor_agent: partyAgent.nullish(),
+  debtor_account: partyAccount.nullish(),
+  debtor_agent: partyAgent.nullish(),
+  transaction_type: optionalText,
+  sub_transaction_type: optionalText,
+});
+
+/** `POST /data/v2/refreshes` 200: `{refresh_id, status: "OK", message, timestamp}`. */
+export const refreshStarted = z.object({ refresh_id: optionalText, status: optionalText, message: optionalText });
+
+export type LeanV2Customer = z.output<typeof customer>;
+export type LeanV2Entity = z.output<typeof entity>;
+export type LeanV2Consent = z.output<typeof consent>;
+export type LeanV2Account = z.output<typeof account>;
+export type LeanV2Identity = z.output<typeof identity>;
+export type LeanV2Address = z.output<typeof address>;
+export type LeanV2Balance = z.output<typeof balance>;
+export type LeanV2Transaction = z.output<typeof transaction>;
+export type LeanV2Money = z.output<typeof money>;
