@@ -66,6 +66,11 @@ export function readThroughLoader<K, S, T>(
   );
 }
 
+/** A copy fetched at `fetchedAt` still holds for a kind whose freshness window is `windowMs` (its CACHE_TTL_*). */
+export function isFresh(fetchedAt: Date | null, windowMs: number, now: Date): boolean {
+  return fetchedAt !== null && now.getTime() - fetchedAt.getTime() < windowMs;
+}
+
 /** Lean did not give a usable answer: the cases where a stale copy beats an error. */
 export function isUpstreamFault(error: unknown): boolean {
   return (
