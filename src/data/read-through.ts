@@ -27,12 +27,14 @@ export type CacheReadResult = 'hit' | 'miss' | 'stale';
 /** Told of each read of a kind that holds data (metrics); refusals and unknown keys are not reads. */
 export type CacheReadObserver = (kind: string, result: CacheReadResult) => void;
 
-export function readThroughLoader<K, S, T>(
-  spec: ReadThroughSpec<K, S, T>,
-  inFlight: InFlight,
-  now: () => Date,
-  observe?: CacheReadObserver,
-): DataLoader<K, Outcome<T> | undefined, string> {
+/** What every read-through loader shares: calls in flight across requests, the clock, and who counts cache reads. */
+export interface ReadThroughContext {
+  readonly inFlight: InFlight;
+  readonly now: () => Date;
+  readonly cacheReads?: CacheReadObserver | undefined;
+}
+
+export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, { inFlight, now, cacheReads: observe }: ReadThroughContext): DataLoader<K, Outcome<T> | undefined, string> {
   const settleOrFetch = async (key: K, stored: S | undefined): Promise<Outcome<T> | undefined> => {
     const decided = spec.settle(stored, key, now());
     if (decided !== 'fetch') {

@@ -38,9 +38,7 @@ export function accountsByEntityLoader(context: KindContext): DataLoader<string,
       fetch: (entityId, stored) => answerFromLean(context, accountsKind, { entityId }, stored, () => storedAccounts(entityId)),
       staleCopy: (stored) => (stored.accountsFetchedAt === null && stored.accounts.length === 0 ? undefined : stored.accounts),
     },
-    context.inFlight,
-    context.now,
-    context.cacheReads,
+    context,
   );
 }
 

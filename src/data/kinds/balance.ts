@@ -44,8 +44,6 @@ export function balanceByAccountLoader(context: KindContext): DataLoader<string,
         ),
       staleCopy: (stored) => (stored.balance === null ? undefined : { accountId: stored.account_id, ...stored.balance }),
     },
-    context.inFlight,
-    context.now,
-    context.cacheReads,
+    context,
   );
 }

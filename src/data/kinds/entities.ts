@@ -89,9 +89,7 @@ export function entitiesByCustomerLoader(context: KindContext): DataLoader<strin
       },
       staleCopy: (stored) => (stored.entitiesFetchedAt === null ? undefined : stored.entities),
     },
-    context.inFlight,
-    context.now,
-    context.cacheReads,
+    context,
   );
 }
 

@@ -37,8 +37,6 @@ export function identityByEntityLoader(context: KindContext): DataLoader<string,
         }),
       staleCopy: (stored) => stored.identity ?? undefined,
     },
-    context.inFlight,
-    context.now,
-    context.cacheReads,
+    context,
   );
 }

@@ -117,9 +117,7 @@ export function transactionsCoverageLoader(context: KindContext): DataLoader<Tra
       // Every day asked for was fetched before, perhaps long ago: serve what the store has.
       staleCopy: (stored, query) => (missingDays(stored, query, context.now(), true).length === 0 ? null : undefined),
     },
-    inFlight,
-    context.now,
-    context.cacheReads,
+    context,
   );
 }
 
