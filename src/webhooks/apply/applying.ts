@@ -1,17 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { CacheConfig } from '../../config.js';
-import type { PersonalDataVault } from '../../crypto/personal-data.js';
+import type { DataDependencies } from '../../data/context.js';
 import type { Tables } from '../../db/tables.js';
-import type { LeanApi } from '../../lean/api.js';
 import { LeanApiError } from '../../model/upstream-errors.js';
 
-export interface ApplyDependencies {
-  readonly db: Kysely<Tables>;
-  /** Seals identities and IBANs before they are stored. */
-  readonly vault: PersonalDataVault;
-  readonly lean: LeanApi;
-  readonly cache: CacheConfig;
-}
+/** What applying needs: the database, Lean, and what the kinds' writers need (the vault, the freshness windows). */
+export type ApplyDependencies = Pick<DataDependencies, 'db' | 'vault' | 'lean' | 'cache'>;
 
 export type WebhookStatus = 'APPLIED' | 'IGNORED';
 
