@@ -14,8 +14,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
 import { createHttpServer } from './http/server.js';
-import type { LeanClient } from './lean/client.js';
-import { connectUpstream } from './lean/upstream.js';
+import type { LeanApi } from './lean/api.js';
 import type { Logger } from './log.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsForServices, startMetricsServer, type MetricsServer } from './http/metrics-route.js';
@@ -23,6 +22,7 @@ import { startTracing } from './observability/tracing.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
+import { connectUpstream } from './upstream.js';
 
 /** How long in-flight requests may take to finish once shutdown begins. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,7 +33,7 @@ export interface Gateway {
   /** The metrics server's base URL when GATEWAY_METRICS_PORT is set (GET /metrics there needs no credentials). */
   readonly metricsUrl: string | undefined;
   readonly database: Database;
-  readonly lean: LeanClient;
+  readonly lean: LeanApi;
   /** The in-process Lean emulator, when no LEAN_API_URL / LEAN_ENV is set. */
   readonly sandbox: RunningSandbox | undefined;
   /** Stops accepting, lets in-flight requests finish (at most SHUTDOWN_GRACE_MS), closes the database. */

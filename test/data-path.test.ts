@@ -346,6 +346,6 @@ describe('the data path: Lean read through Postgres', () => {
     // Known to Lean but not to this gateway: created behind its back.
     const known = await gateway.lean.createCustomer('created-elsewhere');
     const adopted = await createCustomer(gateway, 'created-elsewhere');
-    expect(adopted.leanCustomerId).toBe(known.customer_id);
+    expect(adopted.leanCustomerId).toBe(known.id);
   });
 });

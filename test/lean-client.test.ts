@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LeanResult } from '../src/lean/client.js';
+import type { LeanResult } from '../src/model/results.js';
 import { LeanApiError, LeanUnavailableError } from '../src/model/upstream-errors.js';
 import { transaction } from '../src/lean/wire.js';
 import { eventually, startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from './kit/sandbox.js';
@@ -22,7 +22,7 @@ let counter = 0;
 async function linkedEntity(bank = 'LEANMB1', extra: Record<string, unknown> = {}) {
   const customer = await lean.lean.createCustomer(`client-test-user-${++counter}`);
   const connected = await lean.control<{ id: string }>('POST', '/sandbox/connect', {
-    customer_id: customer.customer_id,
+    customer_id: customer.id,
     bank_identifier: bank,
     permissions: ['identity', 'accounts', 'balance', 'transactions'],
     ...extra,
@@ -34,8 +34,8 @@ async function linkedEntity(bank = 'LEANMB1', extra: Record<string, unknown> = {
 describe('customers', () => {
   it('creates a customer and finds it by id and by app_user_id', async () => {
     const created = await lean.lean.createCustomer('customer-a');
-    expect(created.app_user_id).toBe('customer-a');
-    expect(await lean.lean.getCustomer(created.customer_id)).toEqual(created);
+    expect(created.appUserId).toBe('customer-a');
+    expect(await lean.lean.getCustomer(created.id)).toEqual(created);
     expect(await lean.lean.getCustomerByAppUserId('customer-a')).toEqual(created);
   });
 
@@ -67,35 +67,43 @@ describe('customers', () => {
 describe('entities', () => {
   it('lists, gets and deletes the entities of a customer', async () => {
     const { customer, entityId } = await linkedEntity();
-    const listed = await lean.lean.listEntities(customer.customer_id);
+    const listed = await lean.lean.listEntities(customer.id);
     expect(listed.map((e) => e.id)).toEqual([entityId]);
-    const entity = await lean.lean.getEntity(customer.customer_id, entityId);
-    expect(entity).toMatchObject({ id: entityId, bank_identifier: 'LEANMB1', permissions: { identity: true, beneficiaries: false } });
+    const entity = await lean.lean.getEntity(customer.id, entityId);
+    // v1 entities carry no bank type or creation time: null in the model.
+    expect(entity).toMatchObject({
+      id: entityId,
+      customerId: customer.id,
+      bankIdentifier: 'LEANMB1',
+      permissions: { identity: true, beneficiaries: false },
+      bankType: null,
+      createdAt: null,
+    });
 
-    await lean.lean.deleteEntity(customer.customer_id, entityId);
-    expect(await rejection(lean.lean.getEntity(customer.customer_id, entityId))).toMatchObject({ leanStatus: 'UNKNOWN_ENTITY', httpStatus: 404 });
-    expect(await lean.lean.listEntities(customer.customer_id)).toEqual([]);
+    await lean.lean.deleteEntity(customer.id, entityId);
+    expect(await rejection(lean.lean.getEntity(customer.id, entityId))).toMatchObject({ leanStatus: 'UNKNOWN_ENTITY', httpStatus: 404 });
+    expect(await lean.lean.listEntities(customer.id)).toEqual([]);
   });
 
   it('a KSA entity carries its SAMA consent with the requested window', async () => {
     const customer = await lean.lean.createCustomer('ksa-user');
     const accessTo = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
     const connected = await lean.control<{ id: string }>('POST', '/sandbox/connect', {
-      customer_id: customer.customer_id,
+      customer_id: customer.id,
       bank_identifier: 'LEA1_SAMAOB_SAU',
       permissions: ['accounts', 'balance', 'transactions', 'beneficiaries'],
       access_from: '2025-01-01T00:00:00',
       access_to: accessTo,
     });
-    const entity = await lean.lean.getEntity(customer.customer_id, connected.body.id);
-    expect(entity.account_type).toBe('PERSONAL');
+    const entity = await lean.lean.getEntity(customer.id, connected.body.id);
+    expect(entity.accountType).toBe('PERSONAL');
     expect(entity.consents?.[0]).toMatchObject({
-      consent_status: 'ACTIVE',
-      transaction_from_date_time: '2024-12-31T21:00:00.000Z', // zone-less means KSA time, UTC+03:00
-      expiration_date_time: accessTo,
+      status: 'ACTIVE',
+      transactionsFrom: new Date('2024-12-31T21:00:00.000Z'), // zone-less means KSA time, UTC+03:00
+      expiresAt: new Date(accessTo),
       permissions: { beneficiaries: true, identity: false },
     });
-    expect(entity.consents?.[0]?.accounts?.[0]?.identification).toMatch(/^SA\d{2}/);
+    expect(entity.consents?.[0]?.accounts[0]?.identification).toMatch(/^SA\d{2}/);
   });
 });
 
@@ -103,23 +111,24 @@ describe('data', () => {
   it('answers identity, accounts, balance and transactions with typed data', async () => {
     const { entityId } = await linkedEntity();
     const identity = okData(await lean.lean.identity(entityId));
-    expect(identity.full_name).toEqual(expect.any(String));
-    const { accounts } = okData(await lean.lean.accounts(entityId));
+    expect(identity.fullName).toEqual(expect.any(String));
+    const accounts = okData(await lean.lean.accounts(entityId));
     expect(accounts.length).toBeGreaterThanOrEqual(1);
     const account = accounts[0];
     if (account === undefined) throw new Error('no account');
-    expect(account).toMatchObject({ currency_code: 'AED', type: 'Checkings' });
+    // Fields only v2 carries are null from v1.
+    expect(account).toMatchObject({ currency: 'AED', type: 'Checkings', holderName: null, subType: null, status: null, openingDate: null, nickname: null });
 
-    const balance = okData(await lean.lean.balance(entityId, account.account_id));
-    expect(balance.balance).toMatch(/^-?\d+(\.\d{1,2})?$/); // a decimal string, never a float
-    expect(balance.currency_code).toBe('AED');
+    const balance = okData(await lean.lean.balance(entityId, account.id));
+    expect(balance.amount).toMatch(/^-?\d+(\.\d{1,2})?$/); // a decimal string, never a float
+    expect(balance).toMatchObject({ currency: 'AED', type: null, breakdown: [] });
 
-    const withInsights = okData(await lean.lean.transactions(entityId, account.account_id, { startDate: '2025-01-01', endDate: '2025-03-31', insights: true }));
-    expect(withInsights.transactions.length).toBeGreaterThan(10);
-    expect(withInsights.transactions.every((t) => typeof t.amount === 'string' && t.insights?.category)).toBe(true);
-    const plain = okData(await lean.lean.transactions(entityId, account.account_id, { startDate: '2025-01-01', endDate: '2025-03-31', insights: false }));
-    expect(plain.transactions.map((t) => t.id)).toEqual(withInsights.transactions.map((t) => t.id));
-    expect(plain.transactions.every((t) => t.insights === undefined)).toBe(true);
+    const withInsights = okData(await lean.lean.transactions(entityId, account.id, { startDate: '2025-01-01', endDate: '2025-03-31', insights: true }));
+    expect(withInsights.length).toBeGreaterThan(10);
+    expect(withInsights.every((t) => typeof t.amount === 'string' && t.timestamp instanceof Date && t.insights?.category && t.details === null)).toBe(true);
+    const plain = okData(await lean.lean.transactions(entityId, account.id, { startDate: '2025-01-01', endDate: '2025-03-31', insights: false }));
+    expect(plain.map((t) => t.id)).toEqual(withInsights.map((t) => t.id));
+    expect(plain.every((t) => t.insights === null)).toBe(true);
   });
 
   it('a category Lean adds later parses instead of failing', () => {
@@ -147,7 +156,7 @@ describe('data', () => {
     const { entityId } = await linkedEntity();
     const unknownAccount = '00000000-0000-4000-8000-000000000002';
     expect(await rejection(lean.lean.balance(entityId, unknownAccount))).toMatchObject({ leanStatus: 'UNKNOWN_ACCOUNT', httpStatus: 404 });
-    const account = okData(await lean.lean.accounts(entityId)).accounts[0]?.account_id ?? '';
+    const account = okData(await lean.lean.accounts(entityId))[0]?.id ?? '';
     for (const [startDate, endDate] of [['2025-02-30', '2025-03-01'], ['2025-03-10', '2025-03-01'], ['yesterday', '2025-03-01']] as const) {
       expect(await rejection(lean.lean.transactions(entityId, account, { startDate, endDate, insights: false }))).toMatchObject({
         leanStatus: 'INVALID_PARAMETERS',
@@ -159,7 +168,7 @@ describe('data', () => {
   it('identity of a BUSINESS entity is refused', async () => {
     const customer = await lean.lean.createCustomer('business-user');
     const connected = await lean.control<{ id: string }>('POST', '/sandbox/connect', {
-      customer_id: customer.customer_id,
+      customer_id: customer.id,
       bank_identifier: 'LEA2_SAMAOB_SAU',
       permissions: ['identity', 'accounts'],
       account_type: 'BUSINESS',
@@ -169,13 +178,13 @@ describe('data', () => {
 
   it('PENDING gives a results_id; results.ready follows and /v1/results answers the data', async () => {
     const { entityId } = await linkedEntity('LEANMB3_ASYNC');
-    const account = okData(await lean.lean.accounts(entityId)).accounts[0]?.account_id ?? '';
+    const account = okData(await lean.lean.accounts(entityId))[0]?.id ?? '';
     const pending = await lean.lean.transactions(entityId, account, { startDate: '2025-01-01', endDate: '2025-01-31', insights: true });
     if (pending.kind !== 'pending') throw new Error(`expected pending, got ${pending.kind}`);
     expect(await rejection(lean.lean.results(pending.resultsId, 'transactions'))).toMatchObject({ leanStatus: 'UNKNOWN_RESULTS_ID' });
     await eventually(() => lean.sandbox.webhooks.find((w) => w.type === 'results.ready' && w.body.includes(pending.resultsId)));
     const ready = okData(await lean.lean.results(pending.resultsId, 'transactions'));
-    expect(ready.transactions.length).toBeGreaterThan(0);
+    expect(ready.length).toBeGreaterThan(0);
   });
 
   it('RECONNECT_REQUIRED gives reconnect_id and results_id; after the reconnect, entity.reconnected then results.ready', async () => {
@@ -187,7 +196,7 @@ describe('data', () => {
     expect(reconnected.status).toBe(200);
     const types = lean.sandbox.webhooks.filter((w) => w.body.includes(entityId) || w.body.includes(answer.resultsId)).map((w) => w.type);
     expect(types.slice(-2)).toEqual(['entity.reconnected', 'results.ready']);
-    expect(okData(await lean.lean.results(answer.resultsId, 'accounts')).accounts.length).toBeGreaterThan(0);
+    expect(okData(await lean.lean.results(answer.resultsId, 'accounts')).length).toBeGreaterThan(0);
     expect((await lean.lean.accounts(entityId)).kind).toBe('ok'); // the session is fresh again
   });
 
@@ -195,7 +204,7 @@ describe('data', () => {
     const short = await startTestSandbox({ sessionTtlMs: 1 });
     try {
       const customer = await short.lean.createCustomer('otp-user');
-      const connected = await short.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.customer_id, bank_identifier: 'LEANMB4_OTP', permissions: ['accounts'] });
+      const connected = await short.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.id, bank_identifier: 'LEANMB4_OTP', permissions: ['accounts'] });
       await new Promise((resolve) => setTimeout(resolve, 5));
       expect((await short.lean.accounts(connected.body.id)).kind).toBe('reconnectRequired');
     } finally {
@@ -253,7 +262,7 @@ describe('resilience', () => {
     try {
       const customer = await slow.lean.createCustomer('slow-user');
       await slow.control('POST', '/sandbox/faults', { path: '/customers/v1/', latency_ms: 1_000, count: 2 });
-      const error = await rejection(slow.lean.getCustomer(customer.customer_id));
+      const error = await rejection(slow.lean.getCustomer(customer.id));
       expect(error).toBeInstanceOf(LeanUnavailableError);
       expect(error).toMatchObject({ reason: 'timeout', retryable: true });
       expect(slow.lean.calls.count('GET /customers/v1/{customer_id}', 'timeout')).toBe(2);
@@ -268,7 +277,7 @@ describe('resilience', () => {
       const customer = await narrow.lean.createCustomer('busy-user');
       await narrow.control('DELETE', '/sandbox/stats');
       await narrow.control('POST', '/sandbox/faults', { path: '/customers/v1/', latency_ms: 100, count: 8 });
-      await Promise.all(Array.from({ length: 8 }, () => narrow.lean.getCustomer(customer.customer_id)));
+      await Promise.all(Array.from({ length: 8 }, () => narrow.lean.getCustomer(customer.id)));
       const stats = await narrow.control<{ max_in_flight: number; total: number }>('GET', '/sandbox/stats');
       expect(stats.body.total).toBe(8);
       expect(stats.body.max_in_flight).toBe(2);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanClient } from '../src/lean/client.js';
 import { LeanUnavailableError } from '../src/model/upstream-errors.js';
 import { LeanTransport } from '../src/lean/transport.js';
+import { LeanV1Client } from '../src/lean/v1/client.js';
 import { createLogger } from '../src/log.js';
 import { createTestPki, type TestPki } from './kit/certificates.js';
 import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from './kit/sandbox.js';
@@ -18,8 +18,8 @@ afterAll(async () => {
   await pki?.remove();
 });
 
-function clientWith(tls: { cert: string; key: string; ca?: string } | undefined): LeanClient {
-  return new LeanClient(
+function clientWith(tls: { cert: string; key: string; ca?: string } | undefined): LeanV1Client {
+  return new LeanV1Client(
     new LeanTransport({ baseUrl: lean.url, appToken: TEST_APP_TOKEN, tls, timeoutMs: 3_000, maxConcurrency: 4, maxRetries: 0, log: createLogger('silent') }),
   );
 }
@@ -30,14 +30,14 @@ describe('mutual TLS to Lean', () => {
     try {
       expect(lean.url).toMatch(/^https:/);
       const customer = await client.createCustomer('mtls-user');
-      expect(customer.app_user_id).toBe('mtls-user');
+      expect(customer.appUserId).toBe('mtls-user');
     } finally {
       await client.close();
     }
   });
 
   it('without a client certificate the connection is refused', async () => {
-    const client = new LeanClient(
+    const client = new LeanV1Client(
       new LeanTransport({ baseUrl: lean.url, appToken: TEST_APP_TOKEN, tls: undefined, timeoutMs: 3_000, maxConcurrency: 4, maxRetries: 0, log: createLogger('silent') }),
     );
     try {
@@ -72,7 +72,7 @@ describe('mutual TLS to Lean', () => {
     });
     try {
       expect(gateway.sandbox).toBeUndefined();
-      expect((await gateway.lean.getCustomerByAppUserId('mtls-user')).app_user_id).toBe('mtls-user');
+      expect((await gateway.lean.getCustomerByAppUserId('mtls-user')).appUserId).toBe('mtls-user');
     } finally {
       await gateway.stop();
       await database.drop();

@@ -16,7 +16,7 @@ describe('zero-config start: the gateway with a Lean emulator in-process', () =>
       const connect = await fetch(`${gateway.sandbox?.url}/sandbox/connect`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ customer_id: customer.customer_id, bank_identifier: 'LEANMB1', permissions: ['accounts'] }),
+        body: JSON.stringify({ customer_id: customer.id, bank_identifier: 'LEANMB1', permissions: ['accounts'] }),
       });
       expect(connect.status).toBe(201);
       // The webhook reached this gateway, signed with the secret both share, and was acknowledged.

@@ -165,7 +165,7 @@ describe('determinism', () => {
       const instance = await startTestSandbox({ seed: 'restart' });
       try {
         const customer = await instance.lean.createCustomer('restart-user');
-        const entity = await instance.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.customer_id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
+        const entity = await instance.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
         return { entityId: entity.body.id, eventId: (JSON.parse(instance.sandbox.webhooks[0]?.body ?? '{}') as { event_id: string }).event_id };
       } finally {
         await instance.close();
@@ -194,7 +194,7 @@ describe('webhook delivery', () => {
     const sender = await startTestSandbox({ webhookUrl: () => receiver.url, retryScale: 0.0001 });
     try {
       const customer = await sender.lean.createCustomer('webhook-user');
-      await sender.control('POST', '/sandbox/connect', { customer_id: customer.customer_id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
+      await sender.control('POST', '/sandbox/connect', { customer_id: customer.id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
       await eventually(() => receiver.received.length >= 3);
       const [first, , last] = receiver.received;
       expect(first?.body).toBe(last?.body); // the same event, redelivered
@@ -226,7 +226,7 @@ describe('requests the emulator refuses', () => {
   it('connect checks the region’s permissions and SAMA’s dates', async () => {
     const customer = await lean.lean.createCustomer('rules-user');
     const connect = (body: Record<string, unknown>) =>
-      lean.control<{ metadata: { violations: { rule: string }[] } }>('POST', '/sandbox/connect', { customer_id: customer.customer_id, ...body });
+      lean.control<{ metadata: { violations: { rule: string }[] } }>('POST', '/sandbox/connect', { customer_id: customer.id, ...body });
     const cases: [Record<string, unknown>, string][] = [
       [{ bank_identifier: 'LEANMB1', permissions: ['beneficiaries'] }, 'PERMISSION_NOT_IN_REGION'],
       [{ bank_identifier: 'LEANMB1', permissions: ['identity'], account_type: 'BUSINESS' }, 'IDENTITY_NOT_FOR_BUSINESS'],

@@ -10,7 +10,7 @@ import { postWebhook, sign, TEST_WEBHOOK_SECRET as SECRET } from './kit/webhooks
 async function linkAtLean(sandbox: TestSandbox, appUserId: string): Promise<{ customerId: string; entityId: string; body: string }> {
   const customer = await sandbox.lean.createCustomer(appUserId);
   const connected = await sandbox.control<{ id: string }>('POST', '/sandbox/connect', {
-    customer_id: customer.customer_id,
+    customer_id: customer.id,
     bank_identifier: 'LEANMB1',
     permissions: ['accounts', 'balance', 'transactions'],
   });
@@ -19,7 +19,7 @@ async function linkAtLean(sandbox: TestSandbox, appUserId: string): Promise<{ cu
     message: 'An entity object has been created.',
     payload: {
       id: connected.body.id,
-      customer_id: customer.customer_id,
+      customer_id: customer.id,
       app_user_id: appUserId,
       permissions: ['accounts', 'balance', 'transactions'],
       bank_details: { name: 'Lean Mock Bank', identifier: 'LEANMB1', logo: 'https://cdn.leantech.me/img/banks/white-lean.png', main_color: '#1beb75', background_color: '#001E26' },
@@ -27,7 +27,7 @@ async function linkAtLean(sandbox: TestSandbox, appUserId: string): Promise<{ cu
     timestamp: new Date().toISOString(),
     event_id: `evt-${appUserId}`,
   });
-  return { customerId: customer.customer_id, entityId: connected.body.id, body };
+  return { customerId: customer.id, entityId: connected.body.id, body };
 }
 
 const customerGlobalId = (id: string) => Buffer.from(`Customer:${id}`).toString('base64');

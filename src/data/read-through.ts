@@ -27,12 +27,14 @@ export type CacheReadResult = 'hit' | 'miss' | 'stale';
 /** Told of each read of a kind that holds data (metrics); refusals and unknown keys are not reads. */
 export type CacheReadObserver = (kind: string, result: CacheReadResult) => void;
 
-export function readThroughLoader<K, S, T>(
-  spec: ReadThroughSpec<K, S, T>,
-  inFlight: InFlight,
-  now: () => Date,
-  observe?: CacheReadObserver,
-): DataLoader<K, Outcome<T> | undefined, string> {
+/** What every read-through loader shares: calls in flight across requests, the clock, and who counts cache reads. */
+export interface ReadThroughContext {
+  readonly inFlight: InFlight;
+  readonly now: () => Date;
+  readonly cacheReads?: CacheReadObserver | undefined;
+}
+
+export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, { inFlight, now, cacheReads: observe }: ReadThroughContext): DataLoader<K, Outcome<T> | undefined, string> {
   const settleOrFetch = async (key: K, stored: S | undefined): Promise<Outcome<T> | undefined> => {
     const decided = spec.settle(stored, key, now());
     if (decided !== 'fetch') {
@@ -64,6 +66,11 @@ export function readThroughLoader<K, S, T>(
     }),
     { cacheKeyFn: (key) => spec.id(key) },
   );
+}
+
+/** A copy fetched at `fetchedAt` still holds for a kind whose freshness window is `windowMs` (its CACHE_TTL_*). */
+export function isFresh(fetchedAt: Date | null, windowMs: number, now: Date): boolean {
+  return fetchedAt !== null && now.getTime() - fetchedAt.getTime() < windowMs;
 }
 
 /** Lean did not give a usable answer: the cases where a stale copy beats an error. */

@@ -19,3 +19,18 @@ export function batchLoader<Row, Value = Row, Fallback = undefined>(
     }),
   );
 }
+
+/** The same for rows that come in groups: each key answered by every row whose `keyOf` matches (none: empty). */
+export function batchGroupLoader<R>(read: (keys: readonly string[]) => Promise<R[]>, keyOf: (row: R) => string): DataLoader<string, R[]> {
+  return batchLoader(
+    async (keys) => {
+      const rows = await read(keys);
+      const groups = new Map<string, R[]>(keys.map((key) => [key, []]));
+      for (const row of rows) groups.get(keyOf(row))?.push(row);
+      return [...groups.entries()];
+    },
+    ([key]) => key,
+    ([, rows]) => rows,
+    () => [],
+  );
+}

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { DataKind } from '../model/results.js';
 
 /** Every gateway process that started against this database, and whether it stopped cleanly. */
 export interface GatewayInstancesTable {
@@ -11,9 +12,7 @@ export interface GatewayInstancesTable {
   stopped_at: ColumnType<Date | null, never, Date | null>;
 }
 
-
 export type EntityStatus = 'ACTIVE' | 'RECONNECT_REQUIRED' | 'DISCONNECTED';
-export type DataKind = 'identity' | 'accounts' | 'balance' | 'transactions';
 export type PendingStatus = 'PENDING' | 'RECONNECT_REQUIRED' | 'READY' | 'FAILED';
 /** A Lean permission set as stored: each permission name → granted. */
 export type PermissionSet = Record<string, boolean>;

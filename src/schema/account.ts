@@ -1,6 +1,6 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { addDays, dayOf } from '../data/day-ranges.js';
-import type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
+import type { TransactionCursor, TransactionRow } from '../data/rows.js';
 import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';

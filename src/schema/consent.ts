@@ -1,4 +1,4 @@
-import type { ConsentAccount as ConsentAccountRow, ConsentRow } from '../store/entities-store.js';
+import type { ConsentAccount as ConsentAccountRow, ConsentRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import { personalDataForbidden } from './errors.js';
 import { grantedPermissions, LeanPermission } from './permissions.js';

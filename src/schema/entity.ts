@@ -1,6 +1,6 @@
-import type { EntityStatus as EntityStatusValue } from '../db/tables.js';
+import type { EntityStatus as EntityStatusValue } from '../data/rows.js';
 import { regionOfBank } from '../model/consent-rules.js';
-import type { EntityRow } from '../store/entities-store.js';
+import type { EntityRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';

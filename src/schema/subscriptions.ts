@@ -1,8 +1,5 @@
 import type { GatewayEvent } from '../events/bus.js';
-import type { AccountRow, IdentityRow } from '../store/accounts-store.js';
-import type { EntityRow } from '../store/entities-store.js';
-import type { TransactionRow } from '../store/transactions-store.js';
-import type { Balance } from '../data/gateway-data.js';
+import type { AccountRow, BalanceRow, EntityRow, IdentityRow, TransactionRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
@@ -20,7 +17,7 @@ interface ReconnectShape {
 type ReadyShape =
   | { readonly kind: 'accounts'; readonly resultsId: string; readonly entity: EntityRow; readonly accounts: AccountRow[] }
   | { readonly kind: 'identity'; readonly resultsId: string; readonly entity: EntityRow; readonly identity: IdentityRow | undefined }
-  | { readonly kind: 'balance'; readonly resultsId: string; readonly account: AccountRow; readonly balance: (Balance & { stale: boolean }) | undefined }
+  | { readonly kind: 'balance'; readonly resultsId: string; readonly account: AccountRow; readonly balance: (BalanceRow & { stale: boolean }) | undefined }
   | {
       readonly kind: 'transactions';
       readonly resultsId: string;

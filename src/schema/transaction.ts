@@ -1,6 +1,6 @@
 import { TRANSACTION_CATEGORIES, type TransactionCategory as Category } from '../model/categories.js';
-import { parseTransactionKey, transactionKey } from '../data/gateway-data.js';
-import type { TransactionRow } from '../store/transactions-store.js';
+import { parseTransactionKey, transactionKey } from '../data/kinds/transactions.js';
+import type { TransactionRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import { Account, Transaction } from './refs.js';
 import { notFound } from './errors.js';

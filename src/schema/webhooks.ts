@@ -1,5 +1,4 @@
-import type { InboxStatus } from '../db/tables.js';
-import type { InboxRow } from '../store/webhook-inbox-store.js';
+import type { InboxRow, InboxStatus } from '../data/rows.js';
 import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { badUserInput, forbidden } from './errors.js';
 

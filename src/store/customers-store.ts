@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CustomersTable, Tables } from '../db/tables.js';
+import type { Customer } from '../model/customer.js';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
@@ -14,7 +15,7 @@ export async function customersByAppUserIds(db: Kysely<Tables>, appUserIds: read
 }
 
 /** Records a customer Lean knows; a second call for the same customer changes nothing. */
-export async function adoptCustomer(db: Kysely<Tables>, customer: { id: string; appUserId: string }): Promise<CustomerRow> {
+export async function adoptCustomer(db: Kysely<Tables>, customer: Customer): Promise<CustomerRow> {
   await db
     .insertInto('customers')
     .values({ id: customer.id, app_user_id: customer.appUserId })

@@ -1,8 +1,8 @@
-import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
-import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityStatus, PermissionSet, Tables } from '../db/tables.js';
-import type { LeanConsent, LeanEntity, LeanPermissions } from '../lean/wire.js';
+import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityStatus, Tables } from '../db/tables.js';
+import type { BankDetails, Consent, Entity } from '../model/entity.js';
+import { inTransaction } from './transaction-scope.js';
 
 export type EntityRow = Selectable<EntitiesTable> & { readonly app_user_id: string };
 /** An account a consent names, as read: identifiers and holder name opened (or why they could not be). */
@@ -47,6 +47,11 @@ export async function entitiesByIds(db: Kysely<Tables>, ids: readonly string[]):
     .select(entityColumns)
     .where('entities.id', 'in', ids)
     .execute();
+}
+
+/** Whose the entity is and whether it is linked, as stored; undefined when it is unknown here. */
+export async function entityLinkOf(db: Kysely<Tables>, entityId: string): Promise<{ customer_id: string; status: EntityStatus } | undefined> {
+  return db.selectFrom('entities').select(['customer_id', 'status']).where('id', '=', entityId).executeTakeFirst();
 }
 
 export interface CustomerEntities {
@@ -129,7 +134,7 @@ export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readon
  * Lean's entity list for a customer is the truth: each listed entity is upserted with its consents,
  * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
  */
-export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly LeanEntity[], fetchedAt: Date): Promise<void> {
+export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly Entity[], fetchedAt: Date): Promise<void> {
   await inTransaction(db, async (trx) => {
     for (const entity of entities) await upsertEntity(trx, vault, entity, fetchedAt);
     const listed = entities.map((entity) => entity.id);
@@ -148,22 +153,22 @@ export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDa
 }
 
 /** One entity as Lean answered it (a refresh), in a transaction. */
-export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: LeanEntity, fetchedAt: Date): Promise<void> {
+export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
   await inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
 }
 
-async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: LeanEntity, fetchedAt: Date): Promise<void> {
-  const permissions = JSON.stringify(permissionSet(entity.permissions));
+async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
+  const permissions = JSON.stringify(entity.permissions);
   // The earliest consent is when the user linked the bank; UAE entities carry none, so first sight counts.
-  const consentCreated = (entity.consents ?? []).map((c) => parseInstant(c.creation_date_time)).filter((d): d is Date => d !== null);
+  const consentCreated = (entity.consents ?? []).map((c) => c.createdAt).filter((d): d is Date => d !== null);
   const linkedAt = consentCreated.length > 0 ? new Date(Math.min(...consentCreated.map((d) => d.getTime()))) : fetchedAt;
   await trx
     .insertInto('entities')
     .values({
       id: entity.id,
-      customer_id: entity.customer_id,
-      bank_identifier: entity.bank_identifier,
-      account_type: entity.account_type ?? null,
+      customer_id: entity.customerId,
+      bank_identifier: entity.bankIdentifier,
+      account_type: entity.accountType,
       permissions,
       status: 'ACTIVE',
       linked_at: linkedAt,
@@ -186,26 +191,26 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
   if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
 }
 
-function consentValues(vault: PersonalDataVault, entityId: string, consent: LeanConsent, position: number) {
+function consentValues(vault: PersonalDataVault, entityId: string, consent: Consent, position: number) {
   return {
     id: consent.id,
     entity_id: entityId,
     position,
-    bank_consent_id: consent.bank_consent_id ?? null,
-    status: consent.consent_status,
-    permissions: JSON.stringify(permissionSet(consent.permissions)),
-    created_at: parseInstant(consent.creation_date_time),
-    status_updated_at: parseInstant(consent.status_update_date_time),
-    expires_at: parseInstant(consent.expiration_date_time),
-    transactions_from: parseInstant(consent.transaction_from_date_time),
-    transactions_to: parseInstant(consent.transaction_to_date_time),
+    bank_consent_id: consent.bankConsentId,
+    status: consent.status,
+    permissions: JSON.stringify(consent.permissions),
+    created_at: consent.createdAt,
+    status_updated_at: consent.statusUpdatedAt,
+    expires_at: consent.expiresAt,
+    transactions_from: consent.transactionsFrom,
+    transactions_to: consent.transactionsTo,
     accounts: JSON.stringify(
-      (consent.accounts ?? []).map(
+      consent.accounts.map(
         (a, index): ConsentAccountJson => ({
-          scheme_name: a.scheme_name,
+          scheme_name: a.schemeName,
           identification: vault.seal(a.identification, consentAccountPlace(consent.id, index, 'identification')),
           name: vault.sealNullable(a.name, consentAccountPlace(consent.id, index, 'name')),
-          secondary_identification: vault.sealNullable(a.secondary_identification, consentAccountPlace(consent.id, index, 'secondary_identification')),
+          secondary_identification: vault.sealNullable(a.secondaryIdentification, consentAccountPlace(consent.id, index, 'secondary_identification')),
         }),
       ),
     ),
@@ -268,29 +273,15 @@ export async function expireEntityData(db: Kysely<Tables>, entityId: string): Pr
   await db.updateTable('identities').set({ fetched_at: new Date(0) }).where('entity_id', '=', entityId).execute();
 }
 
-function permissionSet(permissions: LeanPermissions): PermissionSet {
-  return Object.fromEntries(Object.entries(permissions).filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean'));
-}
-
-/** Lean's datetimes; a value that does not parse is kept out rather than guessed. */
-function parseInstant(value: string | null | undefined): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 /** What `entity.created` says of a bank: name, logo and colours, kept for every entity of that bank. */
-export async function upsertBank(
-  db: Kysely<Tables>,
-  bank: { identifier: string; name?: string | null | undefined; logo?: string | null | undefined; main_color?: string | null | undefined; background_color?: string | null | undefined; swift_code?: string | null | undefined },
-): Promise<void> {
+export async function upsertBank(db: Kysely<Tables>, bank: BankDetails): Promise<void> {
   const values = {
     identifier: bank.identifier,
-    name: bank.name ?? null,
-    logo: bank.logo ?? null,
-    main_color: bank.main_color ?? null,
-    background_color: bank.background_color ?? null,
-    swift_code: bank.swift_code ?? null,
+    name: bank.name,
+    logo: bank.logo,
+    main_color: bank.mainColor,
+    background_color: bank.backgroundColor,
+    swift_code: bank.swiftCode,
     updated_at: new Date(),
   };
   // Every entity of a bank repeats its details: write (and lock the row) only when they changed.

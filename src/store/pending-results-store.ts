@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DataKind, PendingResultsTable, Tables } from '../db/tables.js';
+import type { PendingResultsTable, Tables } from '../db/tables.js';
+import type { DataKind } from '../model/results.js';
 
 export interface PendingRequest {
   readonly resultsId: string;

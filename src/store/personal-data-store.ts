@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isSealed, type PersonalDataVault } from '../crypto/personal-data.js';
 import type { ConsentAccountJson, PersonalDataUnsealedTable, Tables } from '../db/tables.js';
-import { IDENTITY_COLUMNS } from './accounts-store.js';
+import { IDENTITY_COLUMNS } from './identities-store.js';
 import { CONSENT_ACCOUNT_FIELDS, consentAccountPlace } from './entities-store.js';
 
 type UnsealedTable = PersonalDataUnsealedTable['table_name'];

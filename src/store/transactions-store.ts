@@ -1,10 +1,10 @@
-import { inTransaction } from './transaction-scope.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
+import { normalizeCategory } from '../model/categories.js';
+import type { Transaction } from '../model/transaction.js';
 import { lockLinkedAccount } from './entities-store.js';
 import { entityGateColumns, gateOf, type AccountGate } from './gates.js';
-import { normalizeCategory } from '../model/categories.js';
-import type { LeanTransaction } from '../lean/wire.js';
+import { inTransaction } from './transaction-scope.js';
 
 export type TransactionRow = Selectable<TransactionsTable>;
 export type RangeRow = Pick<Selectable<TransactionRangesTable>, 'start_date' | 'end_date' | 'fetched_at' | 'expires_at'>;
@@ -45,23 +45,6 @@ export async function rangesOfAccounts(db: Kysely<Tables>, accountIds: readonly 
   return found;
 }
 
-export interface FetchedTransaction {
-  readonly id: string;
-  readonly timestamp: Date;
-  readonly description: string | null;
-  readonly amount: string;
-  readonly currency: string;
-  readonly pending: boolean;
-  readonly insights: {
-    readonly descriptionCleansed: string | null;
-    readonly category: string;
-    readonly categoryCode: string;
-    readonly categoryConfidence: number;
-    readonly type: string;
-    readonly typeConfidence: number;
-  } | null;
-}
-
 export interface FetchedRange {
   readonly accountId: string;
   /** `YYYY-MM-DD`, inclusive, UTC days: what Lean was asked for. */
@@ -77,12 +60,13 @@ export interface FetchedRange {
 const INSERT_CHUNK = 1_000;
 
 /**
- * Lean's answer for [startDate, endDate] is the truth for those days: its transactions are upserted,
- * stored ones of those days it no longer lists (a pending one that was booked under a new id) are
- * deleted, and the range is recorded as fetched — the settled days for good, the recent ones until
- * they expire. Expired records wholly inside the range are dropped.
+ * Lean's answer for [startDate, endDate] is the truth for those days: its transactions are upserted
+ * (the category normalised, Lean's text kept beside it), stored ones of those days it no longer lists
+ * (a pending one that was booked under a new id) are deleted, and the range is recorded as fetched —
+ * the settled days for good, the recent ones until they expire. Expired records wholly inside the
+ * range are dropped. False (nothing written) when the account's link is gone meanwhile.
  */
-export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly FetchedTransaction[]): Promise<boolean> {
+export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly Transaction[]): Promise<boolean> {
   const from = new Date(`${range.startDate}T00:00:00Z`);
   const until = new Date(new Date(`${range.endDate}T00:00:00Z`).getTime() + 86_400_000);
   // One row per transaction id, even if an answer lists one twice (the last listing wins).
@@ -98,8 +82,8 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
       currency: t.currency,
       pending: t.pending,
       description_cleansed: t.insights?.descriptionCleansed ?? null,
-      category: t.insights?.category ?? null,
-      category_code: t.insights?.categoryCode ?? null,
+      category: t.insights === null ? null : normalizeCategory(t.insights.category),
+      category_code: t.insights?.category ?? null,
       category_confidence: t.insights?.categoryConfidence ?? null,
       type: t.insights?.type ?? null,
       type_confidence: t.insights?.typeConfidence ?? null,
@@ -260,55 +244,4 @@ function minDay(a: string, b: string): string {
 
 function nextDay(day: string): string {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * Lean's answer for an account's days, stored: settled are the days before the day of the fetch and
- * before the oldest transaction still pending (it may be booked later under a new id); the rest
- * expires after `recentWindowMs`. False when the account's link is gone meanwhile.
- */
-export async function saveLeanTransactions(
-  db: Kysely<Tables>,
-  request: { readonly accountId: string; readonly startDate: string; readonly endDate: string; readonly fetchedAt: Date; readonly recentWindowMs: number },
-  transactions: readonly LeanTransaction[],
-): Promise<boolean> {
-  const { fetchedAt } = request;
-  const day = (instant: Date) => instant.toISOString().slice(0, 10);
-  const rows = transactions.map((t) => ({
-    id: t.id,
-    timestamp: leanInstant(t.timestamp),
-    description: t.description ?? null,
-    amount: t.amount,
-    currency: t.currency_code,
-    pending: t.pending,
-    insights:
-      t.insights === null || t.insights === undefined
-        ? null
-        : {
-            descriptionCleansed: t.insights.description_cleansed ?? null,
-            category: normalizeCategory(t.insights.category),
-            categoryCode: t.insights.category,
-            categoryConfidence: t.insights.category_confidence,
-            type: t.insights.type,
-            typeConfidence: t.insights.type_confidence,
-          },
-  }));
-  const oldestUnsettled = [day(fetchedAt), ...rows.filter((t) => t.pending).map((t) => day(t.timestamp))].sort()[0] ?? day(fetchedAt);
-  return saveTransactionRange(
-    db,
-    {
-      accountId: request.accountId,
-      startDate: request.startDate,
-      endDate: request.endDate,
-      settledThrough: new Date(Date.parse(`${oldestUnsettled}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10),
-      fetchedAt,
-      recentExpiresAt: new Date(fetchedAt.getTime() + request.recentWindowMs),
-    },
-    rows,
-  );
-}
-
-/** Lean's timestamps; one without a zone is read as UTC. */
-export function leanInstant(text: string): Date {
-  return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }

@@ -36,7 +36,7 @@ for (const bank of banks) {
   try {
     const customer = await lean.lean.createCustomer('bench-user');
     const connected = await lean.control<{ id: string }>('POST', '/sandbox/connect', {
-      customer_id: customer.customer_id,
+      customer_id: customer.id,
       bank_identifier: 'LEANMB1',
       permissions: ['accounts', 'transactions'],
     });

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { LeanClient } from '../../src/lean/client.js';
-import { LeanTransport, type LeanTransportOptions } from '../../src/lean/transport.js';
+import type { LeanApi } from '../../src/lean/api.js';
+import type { LeanTransportOptions } from '../../src/lean/transport.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import { createLeanApi } from '../../src/upstream.js';
 
 export const TEST_APP_TOKEN = 'test-app-token-0123456789';
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -13,7 +14,7 @@ export interface TestSandbox {
   readonly sandbox: RunningSandbox;
   readonly url: string;
   /** A client of the emulator as production would build it, with fast retries. */
-  readonly lean: LeanClient;
+  readonly lean: LeanApi;
   /** The client's log lines, raw JSON. */
   readonly clientLogs: string[];
   /** Calls the control API (`/sandbox/*`) and answers the parsed JSON body. */
@@ -48,18 +49,10 @@ export async function startTestSandbox(
       done();
     },
   });
-  const lean = new LeanClient(
-    new LeanTransport({
-      baseUrl: sandbox.url,
-      appToken: TEST_APP_TOKEN,
-      timeoutMs: 5_000,
-      maxConcurrency: 8,
-      maxRetries: 3,
-      retryBaseMs: 10,
-      retryMaxMs: 2_000,
-      log: createLogger('info', sink),
-      ...client,
-    }),
+  const lean = createLeanApi(
+    'v1',
+    { baseUrl: sandbox.url, appToken: TEST_APP_TOKEN },
+    { timeoutMs: 5_000, maxConcurrency: 8, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 2_000, log: createLogger('info', sink), ...client },
   );
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${sandbox.url}${path}`, {

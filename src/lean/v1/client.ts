@@ -1,33 +1,16 @@
 import type { z } from 'zod';
-import { LeanApiError, LeanProtocolError } from '../model/upstream-errors.js';
-import type { LeanCall, LeanCallCounter, LeanTransport } from './transport.js';
-import * as wire from './wire.js';
-
-/** What a Lean data call can answer. Only `ok` carries data; the others tell the caller what to do next. */
-export type LeanResult<T> = { readonly correlationId: string } & (
-  | { readonly kind: 'ok'; readonly data: T }
-  | { readonly kind: 'pending'; readonly resultsId: string }
-  | { readonly kind: 'reconnectRequired'; readonly reconnectId: string; readonly resultsId: string }
-  | { readonly kind: 'failed'; readonly status: string; readonly message: string | undefined; readonly resultsId: string | undefined }
-  | { readonly kind: 'consentExpired'; readonly message: string | undefined }
-);
-
-/** The payload schema of each data endpoint, so `/v1/results/{id}` can be read as the call that went pending. */
-export const DATA_PAYLOADS = {
-  identity: wire.identity,
-  accounts: wire.accountsPayload,
-  balance: wire.balance,
-  transactions: wire.transactionsPayload,
-} as const;
-export type DataKind = keyof typeof DATA_PAYLOADS;
-export type DataOf<K extends DataKind> = z.output<(typeof DATA_PAYLOADS)[K]>;
-
-export interface TransactionsQuery {
-  /** `YYYY-MM-DD`, inclusive */
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly insights: boolean;
-}
+import type { Account } from '../../model/account.js';
+import type { Balance } from '../../model/balance.js';
+import type { Customer } from '../../model/customer.js';
+import type { Entity } from '../../model/entity.js';
+import type { Identity } from '../../model/identity.js';
+import type { DataKind, DataOf, LeanResult, RefreshRequestResult } from '../../model/results.js';
+import type { Transaction } from '../../model/transaction.js';
+import { LeanApiError, LeanProtocolError } from '../../model/upstream-errors.js';
+import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
+import type { LeanCall, LeanCallCounter, LeanTransport } from '../transport.js';
+import * as wire from '../wire.js';
+import { V1_DATA_PAYLOADS, v1Customer, v1Entities, v1Entity } from './map.js';
 
 const OUTCOME_BY_STATUS: Record<string, string> = {
   OK: 'ok',
@@ -43,8 +26,10 @@ const dataOutcome = (body: unknown): string => {
 
 const segment = encodeURIComponent;
 
-/** Every Lean v1 endpoint the gateway uses, typed end to end. */
-export class LeanClient {
+/** Every Lean v1 endpoint the gateway uses (app token, mutual TLS), answering in the gateway's own model. */
+export class LeanV1Client implements LeanApi {
+  readonly version = 'v1' as const;
+
   constructor(private readonly transport: LeanTransport) {}
 
   /** Calls made so far, per endpoint and outcome. */
@@ -53,16 +38,16 @@ export class LeanClient {
   }
 
   /** Creates a customer. Never retried blindly: a lost answer must be resolved by a lookup, not a second create. */
-  createCustomer(appUserId: string): Promise<wire.LeanCustomer> {
-    return this.fetch(wire.customer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false });
+  createCustomer(appUserId: string): Promise<Customer> {
+    return this.fetch(v1Customer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false });
   }
 
-  getCustomer(customerId: string): Promise<wire.LeanCustomer> {
-    return this.fetch(wire.customer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true });
+  getCustomer(customerId: string): Promise<Customer> {
+    return this.fetch(v1Customer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true });
   }
 
-  getCustomerByAppUserId(appUserId: string): Promise<wire.LeanCustomer> {
-    return this.fetch(wire.customer, {
+  getCustomerByAppUserId(appUserId: string): Promise<Customer> {
+    return this.fetch(v1Customer, {
       method: 'GET',
       path: `/customers/v1/app-user-id/${segment(appUserId)}`,
       endpoint: 'GET /customers/v1/app-user-id/{app_user_id}',
@@ -70,8 +55,8 @@ export class LeanClient {
     });
   }
 
-  listEntities(customerId: string): Promise<wire.LeanEntity[]> {
-    return this.fetch(wire.entity.array(), {
+  listEntities(customerId: string): Promise<Entity[]> {
+    return this.fetch(v1Entities, {
       method: 'GET',
       path: `/customers/v1/${segment(customerId)}/entities`,
       endpoint: 'GET /customers/v1/{customer_id}/entities',
@@ -79,8 +64,8 @@ export class LeanClient {
     });
   }
 
-  getEntity(customerId: string, entityId: string): Promise<wire.LeanEntity> {
-    return this.fetch(wire.entity, {
+  getEntity(customerId: string, entityId: string): Promise<Entity> {
+    return this.fetch(v1Entity, {
       method: 'GET',
       path: `/customers/v1/${segment(customerId)}/entities/${segment(entityId)}`,
       endpoint: 'GET /customers/v1/{customer_id}/entities/{entity_id}',
@@ -99,15 +84,15 @@ export class LeanClient {
     });
   }
 
-  identity(entityId: string): Promise<LeanResult<DataOf<'identity'>>> {
+  identity(entityId: string): Promise<LeanResult<Identity>> {
     return this.data('identity', { method: 'POST', path: '/data/v1/identity', endpoint: 'POST /data/v1/identity', body: { entity_id: entityId }, retry: true });
   }
 
-  accounts(entityId: string): Promise<LeanResult<DataOf<'accounts'>>> {
+  accounts(entityId: string): Promise<LeanResult<readonly Account[]>> {
     return this.data('accounts', { method: 'POST', path: '/data/v1/accounts', endpoint: 'POST /data/v1/accounts', body: { entity_id: entityId }, retry: true });
   }
 
-  balance(entityId: string, accountId: string): Promise<LeanResult<DataOf<'balance'>>> {
+  balance(entityId: string, accountId: string): Promise<LeanResult<Balance>> {
     return this.data('balance', {
       method: 'POST',
       path: '/v1/balance',
@@ -117,7 +102,7 @@ export class LeanClient {
     });
   }
 
-  transactions(entityId: string, accountId: string, query: TransactionsQuery): Promise<LeanResult<DataOf<'transactions'>>> {
+  transactions(entityId: string, accountId: string, query: TransactionsQuery): Promise<LeanResult<readonly Transaction[]>> {
     return this.data('transactions', {
       method: 'POST',
       path: '/v1/transactions',
@@ -132,11 +117,21 @@ export class LeanClient {
     return this.data(kind, { method: 'GET', path: `/v1/results/${segment(resultsId)}`, endpoint: 'GET /v1/results/{results_id}', retry: true });
   }
 
+  /** v1 has no call that reads the bank again. */
+  requestRefresh(): Promise<RefreshRequestResult | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** v1's Link SDK takes the app token; there is no customer-scoped token. */
+  customerLinkToken(): Promise<CustomerLinkToken | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   close(): Promise<void> {
     return this.transport.close();
   }
 
-  private async fetch<S extends z.ZodType>(schema: S, call: LeanCall): Promise<z.output<S>> {
+  private async fetch<T>(schema: z.ZodType<T>, call: LeanCall): Promise<T> {
     const answer = await this.transport.send(call);
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) throw new LeanProtocolError({ correlationId: answer.correlationId, endpoint: call.endpoint, problem: describe(parsed.error) });
@@ -161,9 +156,10 @@ export class LeanClient {
     const { status, payload, results_id: resultsId, message } = envelope.data;
     switch (status) {
       case 'OK': {
-        const data = DATA_PAYLOADS[kind].safeParse(payload);
+        const payloadSchema: z.ZodType<DataOf<K>> = V1_DATA_PAYLOADS[kind];
+        const data = payloadSchema.safeParse(payload);
         if (!data.success) throw protocolError(describe(data.error));
-        return { kind: 'ok', data: data.data as DataOf<K>, correlationId };
+        return { kind: 'ok', data: data.data, correlationId };
       }
       case 'PENDING':
         if (!resultsId) throw protocolError('PENDING without results_id');

@@ -1,0 +1,106 @@
+import type DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { PersonalDataVault } from '../../crypto/personal-data.js';
+import type { Tables } from '../../db/tables.js';
+import type { BankDetails, Entity } from '../../model/entity.js';
+import { LeanApiError } from '../../model/upstream-errors.js';
+import {
+  banksByIdentifiers,
+  consentsOfEntities,
+  disconnectEntity,
+  entitiesByIds,
+  entitiesOfCustomers,
+  expireEntityData,
+  saveCustomerEntities,
+  saveEntity,
+  upsertBank,
+  type BankRow,
+  type ConsentRow,
+  type CustomerEntities,
+  type EntityRow,
+} from '../../store/entities-store.js';
+import type { KindContext } from '../context.js';
+import { fresh, type Outcome } from '../outcome.js';
+import { isFresh, readThroughLoader } from '../read-through.js';
+import { batchGroupLoader, batchLoader } from '../store-loader.js';
+
+/**
+ * Entities and their consents: Lean's list per customer, served from the store for
+ * CACHE_TTL_ENTITIES. The list Lean answers is the truth: an entity it no longer lists is
+ * disconnected here.
+ */
+
+/** Reads the customer's entity list from Lean and stores it. */
+export async function fetchEntityList(context: KindContext, customerId: string): Promise<void> {
+  const fetchedAt = context.now();
+  const entities = await context.lean.listEntities(customerId);
+  await saveCustomerEntities(context.db, context.vault, customerId, entities, fetchedAt);
+}
+
+/**
+ * How one entity Lean describes becomes rows (with what `entity.created` says of its bank, when it
+ * says it): refreshes and webhooks alike.
+ */
+export async function saveLeanEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date, bank?: BankDetails): Promise<void> {
+  if (bank !== undefined) await upsertBank(db, bank);
+  await saveEntity(db, vault, entity, fetchedAt);
+}
+
+/** Reads the entity from Lean again (unknown there: disconnected here); its accounts and identity are fetched again at their next read. */
+export async function refreshEntityFromLean(context: KindContext, entity: EntityRow): Promise<void> {
+  const { db } = context;
+  const fetchedAt = context.now();
+  try {
+    await saveLeanEntity(db, context.vault, await context.lean.getEntity(entity.customer_id, entity.id), fetchedAt);
+  } catch (error) {
+    if (!(error instanceof LeanApiError && error.httpStatus === 404)) throw error;
+    await db.transaction().execute((trx) => disconnectEntity(trx, entity.id));
+  }
+  await expireEntityData(db, entity.id);
+}
+
+/** Deletes the entity at Lean (already gone there is the outcome wanted), marks it disconnected and deletes what was read from the bank. */
+export async function disconnectAtLean(context: KindContext, entity: EntityRow): Promise<void> {
+  if (entity.status === 'DISCONNECTED') return;
+  try {
+    await context.lean.deleteEntity(entity.customer_id, entity.id);
+  } catch (error) {
+    if (!(error instanceof LeanApiError && error.httpStatus === 404)) throw error;
+  }
+  await context.db.transaction().execute((trx) => disconnectEntity(trx, entity.id));
+}
+
+/** The entities of each customer: from the store while its list is fresh, else from Lean. */
+export function entitiesByCustomerLoader(context: KindContext): DataLoader<string, Outcome<EntityRow[]> | undefined, string> {
+  const { db, cache } = context;
+  return readThroughLoader<string, CustomerEntities, EntityRow[]>(
+    {
+      kind: 'entities',
+      id: (customerId) => customerId,
+      read: (ids) => entitiesOfCustomers(db, ids),
+      settle: (stored, _key, now) => {
+        if (stored === undefined) return undefined;
+        return isFresh(stored.entitiesFetchedAt, cache.entitiesMs, now) ? fresh(stored.entities) : 'fetch';
+      },
+      fetch: async (customerId) => {
+        await fetchEntityList(context, customerId);
+        const stored = (await entitiesOfCustomers(db, [customerId])).get(customerId);
+        return fresh(stored?.entities ?? []);
+      },
+      staleCopy: (stored) => (stored.entitiesFetchedAt === null ? undefined : stored.entities),
+    },
+    context,
+  );
+}
+
+export function entityByIdLoader({ db }: KindContext): DataLoader<string, EntityRow | undefined> {
+  return batchLoader((ids) => entitiesByIds(db, ids), (row) => row.id);
+}
+
+export function consentsByEntityLoader({ db, vault }: KindContext): DataLoader<string, ConsentRow[]> {
+  return batchGroupLoader((ids) => consentsOfEntities(db, vault, ids), (row) => row.entity_id);
+}
+
+export function bankByIdentifierLoader({ db }: KindContext): DataLoader<string, BankRow | undefined> {
+  return batchLoader((ids) => banksByIdentifiers(db, ids), (row) => row.identifier);
+}

@@ -1,0 +1,36 @@
+import type { KindContext } from './context.js';
+import { accountByIdLoader, accountsByEntityLoader } from './kinds/accounts.js';
+import { balanceByAccountLoader } from './kinds/balance.js';
+import { customerByAppUserIdLoader, customerByIdLoader } from './kinds/customers.js';
+import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader } from './kinds/entities.js';
+import { identityByEntityLoader } from './kinds/identity.js';
+import { transactionByKeyLoader, transactionsCoverageLoader } from './kinds/transactions.js';
+
+/**
+ * The loaders of one request, built from the kind modules. None depends on the principal: what a
+ * caller may see is decided by `GatewayData` over what they load, so a set may be shared between
+ * subscribers of one event.
+ */
+export function createRequestLoaders(context: KindContext) {
+  return {
+    customerById: customerByIdLoader(context),
+    customerByAppUserId: customerByAppUserIdLoader(context),
+    entityById: entityByIdLoader(context),
+    accountById: accountByIdLoader(context),
+    consentsByEntity: consentsByEntityLoader(context),
+    bankByIdentifier: bankByIdentifierLoader(context),
+    transactionByKey: transactionByKeyLoader(context),
+    entitiesByCustomer: entitiesByCustomerLoader(context),
+    accountsByEntity: accountsByEntityLoader(context),
+    balanceByAccount: balanceByAccountLoader(context),
+    identityByEntity: identityByEntityLoader(context),
+    transactionsCoverage: transactionsCoverageLoader(context),
+  };
+}
+
+export type RequestLoaders = ReturnType<typeof createRequestLoaders>;
+
+/** Forgets everything the loaders hold. */
+export function clearLoaders(loaders: RequestLoaders): void {
+  for (const loader of Object.values(loaders)) loader.clearAll();
+}

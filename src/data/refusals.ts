@@ -1,0 +1,17 @@
+import type { DataKind } from '../model/results.js';
+import type { EntityGate } from '../store/gates.js';
+import type { Outcome } from './outcome.js';
+
+export const DISCONNECTED: Outcome<never> = { kind: 'refused', code: 'ENTITY_DISCONNECTED', message: 'The entity is disconnected; link the bank again.' };
+
+/** Before asking Lean: a disconnected entity, a permission not granted, identity of a business account. */
+export function refusal(gate: EntityGate, permission: DataKind): Outcome<never> | undefined {
+  if (gate.status === 'DISCONNECTED') return DISCONNECTED;
+  if (gate.permissions[permission] !== true) {
+    return { kind: 'refused', code: 'PERMISSION_NOT_GRANTED', message: `The entity was not linked with the ${permission} permission.` };
+  }
+  if (permission === 'identity' && gate.account_type === 'BUSINESS') {
+    return { kind: 'refused', code: 'UNSUPPORTED_ACCOUNT_TYPE', message: 'Identity is not available for BUSINESS accounts.' };
+  }
+  return undefined;
+}
