@@ -4,13 +4,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { jsonText } from './money.js';
 import { sandboxOpenApi } from './openapi.js';
-import { invalidParameters, leanError, SandboxState, type DataCall, type SandboxAnswer } from './state.js';
+import { invalidParameters, leanError, type SandboxAnswer } from './records.js';
+import { route, type Route } from './routes.js';
+import { SandboxState } from './state.js';
+import { customerRoutes, v1DataRoutes } from './v1.js';
 import { WebhookSender, type WebhookDelivery } from './webhook-sender.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SandboxOptions {
   readonly port: number;
@@ -47,15 +49,6 @@ interface Fault {
   remaining: number;
 }
 
-type Handler = (params: string[], body: unknown) => SandboxAnswer | Promise<SandboxAnswer>;
-interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  /** The route template, e.g. `POST /v1/transactions`, for stats. */
-  readonly endpoint: string;
-  readonly handler: Handler;
-}
-
 /** Starts the emulator of Lean's v1 API with its control API (`/sandbox/*`) and `/openapi.json`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const sender = new WebhookSender({ url: options.webhookUrl, secret: options.webhookSecret, retryScale: options.retryScale, log: options.log });
@@ -72,47 +65,31 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const stats = new Map<string, number>();
   const inFlight = { now: 0, max: 0 };
 
-  const lean: Route[] = [
-    route('POST', /^\/customers\/v1\/?$/, 'POST /customers/v1', (_p, body) => state.createCustomer(body)),
-    route('GET', /^\/customers\/v1\/app-user-id\/([^/]+)\/?$/, 'GET /customers/v1/app-user-id/{app_user_id}', ([id]) => state.getCustomerByAppUserId(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}', ([id]) => state.getCustomer(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/?$/, 'GET /customers/v1/{customer_id}/entities', ([id]) => state.listEntities(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}/entities/{entity_id}', ([c, e]) =>
-      state.getEntity(c ?? '', e ?? ''),
-    ),
-    route('DELETE', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'DELETE /customers/v1/{customer_id}/entities/{entity_id}', ([c, e], body) =>
-      state.deleteEntity(c ?? '', e ?? '', body),
-    ),
-    route('POST', /^\/data\/v1\/identity\/?$/, 'POST /data/v1/identity', (_p, body) => withDataCall(body, 'identity', state)),
-    route('POST', /^\/data\/v1\/accounts\/?$/, 'POST /data/v1/accounts', (_p, body) => withDataCall(body, 'accounts', state)),
-    route('POST', /^\/v1\/balance\/?$/, 'POST /v1/balance', (_p, body) => withDataCall(body, 'balance', state)),
-    route('POST', /^\/v1\/transactions\/?$/, 'POST /v1/transactions', (_p, body) => withDataCall(body, 'transactions', state)),
-    route('GET', /^\/v1\/results\/([^/]+)\/?$/, 'GET /v1/results/{results_id}', ([id]) => state.getResults(id ?? '')),
-  ];
+  const lean: Route[] = [...customerRoutes(state), ...v1DataRoutes(state)];
 
   const control: Route[] = [
-    route('GET', /^\/openapi\.json$/, 'GET /openapi.json', () => ({ status: 200, body: sandboxOpenApi() })),
-    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', (_p, body) => state.connect(body)),
-    route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', ([id]) => state.expireSession(id ?? '')),
-    route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', ([id]) => state.revokeConsent(id ?? '')),
-    route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', ([id]) => state.reconnect(id ?? '')),
-    route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', (_p, body) => {
+    route('GET', /^\/openapi\.json$/, 'GET /openapi.json', 'none', () => ({ status: 200, body: sandboxOpenApi() })),
+    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', 'none', ({ body }) => state.connect(body)),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', 'none', ({ params: [id] }) => state.expireSession(id ?? '')),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', 'none', ({ params: [id] }) => state.revokeConsent(id ?? '')),
+    route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', 'none', ({ params: [id] }) => state.reconnect(id ?? '')),
+    route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', 'none', ({ body }) => {
       const fault = readFault(body);
       if (typeof fault === 'string') return invalidParameters('faults', fault);
       faults.push(fault);
       return { status: 201, body: { faults: faults.map(describeFault) } };
     }),
-    route('DELETE', /^\/sandbox\/faults\/?$/, 'DELETE /sandbox/faults', () => {
+    route('DELETE', /^\/sandbox\/faults\/?$/, 'DELETE /sandbox/faults', 'none', () => {
       faults = [];
       return { status: 200, body: { faults: [] } };
     }),
-    route('GET', /^\/sandbox\/stats\/?$/, 'GET /sandbox/stats', () => ({ status: 200, body: statsBody(stats, inFlight.max) })),
-    route('DELETE', /^\/sandbox\/stats\/?$/, 'DELETE /sandbox/stats', () => {
+    route('GET', /^\/sandbox\/stats\/?$/, 'GET /sandbox/stats', 'none', () => ({ status: 200, body: statsBody(stats, inFlight.max) })),
+    route('DELETE', /^\/sandbox\/stats\/?$/, 'DELETE /sandbox/stats', 'none', () => {
       stats.clear();
       inFlight.max = inFlight.now;
       return { status: 200, body: statsBody(stats, inFlight.max) };
     }),
-    route('GET', /^\/sandbox\/webhooks\/?$/, 'GET /sandbox/webhooks', () => ({
+    route('GET', /^\/sandbox\/webhooks\/?$/, 'GET /sandbox/webhooks', 'none', () => ({
       status: 200,
       body: { webhooks: sender.deliveries.map(({ body, ...rest }) => ({ ...rest, body: JSON.parse(body) as unknown })) },
     })),
@@ -178,7 +155,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     } catch {
       return send(res, invalidParameters('path', 'a malformed percent-escape'));
     }
-    send(res, await matched.handler(params, body));
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    send(res, await matched.handler({ params, query: url.searchParams, body, headers: req.headers }));
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -212,35 +190,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function route(method: string, pattern: RegExp, endpoint: string, handler: Handler): Route {
-  return { method, pattern, endpoint, handler };
-}
-
-/** Validates a data call's body as Lean does; a bad field answers INVALID_PARAMETERS naming it. */
-function withDataCall(body: unknown, kind: DataCall['kind'], state: SandboxState): SandboxAnswer {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const entityId = fields['entity_id'];
-  if (typeof entityId !== 'string' || !UUID.test(entityId)) return invalidParameters('entity_id', entityId);
-  if (kind === 'identity' || kind === 'accounts') return state.answerData({ kind, entityId });
-  const accountId = fields['account_id'];
-  if (typeof accountId !== 'string' || !UUID.test(accountId)) return invalidParameters('account_id', accountId);
-  if (kind === 'balance') return state.answerData({ kind, entityId, accountId });
-  const startDate = fields['start_date'];
-  const endDate = fields['end_date'];
-  const insights = fields['insights'] ?? false;
-  if (!isCalendarDate(startDate)) return invalidParameters('start_date', startDate);
-  if (!isCalendarDate(endDate)) return invalidParameters('end_date', endDate);
-  if (startDate > endDate) return invalidParameters('start_date', `${startDate} (after end_date ${endDate})`);
-  if (typeof insights !== 'boolean') return invalidParameters('insights', insights);
-  return state.answerData({ kind, entityId, accountId, startDate, endDate, insights });
-}
-
-function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 function readFault(body: unknown): Fault | string {
@@ -294,7 +243,7 @@ function send(res: ServerResponse, answer: SandboxAnswer): void {
     res.end();
     return;
   }
-  const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = jsonText(answer.body);
+  res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
