@@ -112,6 +112,12 @@ export interface SandboxConfig {
   readonly sessionTtlMs: number;
   /** A JSON file keeping customers and entities across restarts; unset keeps them in memory. */
   readonly stateFile: string | undefined;
+  /** How long a v2 access token of the emulator lasts (Lean's: an hour, `expires_in: 3599`). */
+  readonly tokenTtlMs: number;
+  /** How long the emulator takes to read a bank into its store: between a refresh's PENDING and FINISHED / OK webhooks. */
+  readonly refreshDelayMs: number;
+  /** Whether the emulator sends `entity.data.refresh.updated` after each link and refresh request. */
+  readonly refreshWebhooks: boolean;
 }
 
 /** Lean's v1 hosts (the seed docs). */
@@ -362,6 +368,13 @@ const variables = {
   LEAN_SANDBOX_RESULTS_DELAY_MS: { schema: integer(0, 3_600_000), expects: 'milliseconds before the asynchronous bank sends results.ready', echo: true },
   LEAN_SANDBOX_SESSION_TTL_MS: { schema: integer(1, 86_400_000), expects: 'milliseconds a session of the expiring bank lasts', echo: true },
   LEAN_SANDBOX_STATE_FILE: { schema: z.string().min(1), expects: 'a file path where the emulator keeps its customers and entities', echo: true },
+  LEAN_SANDBOX_TOKEN_TTL_SECONDS: { schema: integer(1, 86_400), expects: 'seconds an access token of the emulator lasts (1 to 86400)', echo: true },
+  LEAN_SANDBOX_REFRESH_DELAY_MS: { schema: integer(0, 3_600_000), expects: 'milliseconds between the PENDING and FINISHED / OK webhooks of a data refresh', echo: true },
+  LEAN_SANDBOX_REFRESH_WEBHOOKS: {
+    schema: booleanWord,
+    expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')}): whether the emulator sends entity.data.refresh.updated`,
+    echo: true,
+  },
 } as const;
 
 type Variables = typeof variables;
@@ -451,10 +464,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   };
 }
 
-/** The emulator's own settings, for `npm run sandbox`. */
-export function loadSandboxConfig(environment: NodeJS.ProcessEnv = process.env): SandboxConfig & { appToken: string | undefined; webhookSecret: string | undefined } {
+/** The emulator's own settings, for `npm run sandbox`: its credentials are the ones a gateway would be given. */
+export function loadSandboxConfig(environment: NodeJS.ProcessEnv = process.env): SandboxConfig & {
+  appToken: string | undefined;
+  webhookSecret: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+} {
   const parsed = parseVariables(environment);
-  return { ...readSandboxConfig(parsed), appToken: parsed.LEAN_APP_TOKEN, webhookSecret: parsed.LEAN_WEBHOOK_SECRET };
+  return {
+    ...readSandboxConfig(parsed),
+    appToken: parsed.LEAN_APP_TOKEN,
+    webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
+    clientId: parsed.LEAN_CLIENT_ID,
+    clientSecret: parsed.LEAN_CLIENT_SECRET,
+  };
 }
 
 function parseVariables(environment: NodeJS.ProcessEnv): Parsed {
@@ -541,6 +565,10 @@ function readSandboxConfig(parsed: Parsed): SandboxConfig {
     resultsDelayMs: parsed.LEAN_SANDBOX_RESULTS_DELAY_MS ?? 2_000,
     sessionTtlMs: parsed.LEAN_SANDBOX_SESSION_TTL_MS ?? 300_000,
     stateFile: parsed.LEAN_SANDBOX_STATE_FILE,
+    tokenTtlMs: (parsed.LEAN_SANDBOX_TOKEN_TTL_SECONDS ?? 3_600) * 1_000,
+    refreshDelayMs: parsed.LEAN_SANDBOX_REFRESH_DELAY_MS ?? 200,
+    // Off unless asked for: the gateway's own suite counts webhooks and Lean calls exactly (see README).
+    refreshWebhooks: parsed.LEAN_SANDBOX_REFRESH_WEBHOOKS ?? false,
   };
 }
 

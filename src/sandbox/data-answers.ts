@@ -25,8 +25,8 @@ export interface DataCall {
   readonly accountId?: string;
   /** The caller asked for the asynchronous flow. */
   readonly async?: boolean;
-  /** The OK body, rendered when the call is answered: at once, or when its results are ready. */
-  readonly render: (entity: EntityRecord, bank: SandboxBankProfile) => unknown;
+  /** The OK body, rendered when the call is answered: at once, or (with its results_id) when its results are ready. */
+  readonly render: (entity: EntityRecord, bank: SandboxBankProfile, resultsId: string | undefined) => unknown;
 }
 
 export type DataOutcome =
@@ -104,7 +104,7 @@ export class DataAnswers {
       this.timers.add(timer);
       return { kind: 'pending', resultsId };
     }
-    return { kind: 'ok', body: call.render(entity, bank) };
+    return { kind: 'ok', body: call.render(entity, bank, undefined) };
   }
 
   /** The finished answer of a call that went PENDING or waited for a reconnect, if it was asked on this face. */
@@ -130,7 +130,7 @@ export class DataAnswers {
     const entity = this.options.entity(call.entityId);
     const bank = entity === undefined ? undefined : findBank(entity.bank_identifier);
     if (entity === undefined || bank === undefined) return;
-    this.results.set(resultsId, { face: call.face, body: call.render(entity, bank) });
+    this.results.set(resultsId, { face: call.face, body: call.render(entity, bank, resultsId) });
     // Results are picked up soon after results.ready; the oldest go first so a long run stays bounded.
     for (const oldest of this.results.keys()) {
       if (this.results.size <= MAX_KEPT_RESULTS) break;

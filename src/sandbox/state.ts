@@ -20,6 +20,7 @@ import {
   type SandboxAnswer,
   type WebhookOutbox,
 } from './records.js';
+import { Refreshes, type RefreshRecord } from './refreshes.js';
 
 export { invalidParameters, leanError, type CustomerRecord, type EntityRecord, type SandboxAnswer } from './records.js';
 
@@ -29,6 +30,10 @@ export interface SandboxStateOptions {
   readonly sessionTtlMs: number;
   readonly stateFile: string | undefined;
   readonly webhooks: WebhookOutbox;
+  /** How long a data refresh takes between its PENDING and its FINISHED / OK webhook. */
+  readonly refreshDelayMs: number;
+  /** False: refreshes are kept and answered but send no `entity.data.refresh.updated`. */
+  readonly refreshWebhooks: boolean;
   /** The clock, so tests can move time; defaults to Date.now. */
   readonly now?: () => number;
 }
@@ -38,6 +43,8 @@ interface PersistedState {
   readonly counter: number;
   readonly customers: CustomerRecord[];
   readonly entities: EntityRecord[];
+  /** Absent in state files written before v2. */
+  readonly refreshes?: RefreshRecord[];
 }
 
 /** The emulated Lean: customers, entities, consents, sessions and asynchronous results. */
@@ -46,6 +53,8 @@ export class SandboxState {
   private readonly customers = new Map<string, CustomerRecord>();
   /** Data calls of both faces: their checks, asynchronous results and reconnects. */
   readonly answers: DataAnswers;
+  /** Lean's reads of the bank into its store (v2's data-store workflow). */
+  readonly refreshes: Refreshes;
   readonly now: () => number;
   private readonly entities = new Map<string, EntityRecord>();
   private counter = 0;
@@ -60,11 +69,22 @@ export class SandboxState {
       resultsDelayMs: options.resultsDelayMs,
       now: this.now,
     });
+    this.refreshes = new Refreshes({
+      webhooks: options.webhooks,
+      delayMs: options.refreshDelayMs,
+      sendWebhooks: options.refreshWebhooks,
+      now: this.now,
+      customer: (customerId) => this.customers.get(customerId),
+      entity: (entityId) => this.entities.get(entityId),
+      accounts: (entity, bank) => this.data.accounts(entity.id, bank),
+      changed: () => this.save(),
+    });
     this.load();
   }
 
   close(): void {
     this.answers.close();
+    this.refreshes.close();
   }
 
   customer(customerId: string): CustomerRecord | undefined {
@@ -198,6 +218,8 @@ export class SandboxState {
         bank_type: accountType === 'BUSINESS' ? 'CORPORATE' : 'RETAIL',
       },
     });
+    // Lean then reads the bank into its store: entity.data.refresh.updated follows entity.created.
+    this.refreshes.start(entity);
     return { status: 201, body: this.entityJson(entity) };
   }
 
@@ -301,12 +323,19 @@ export class SandboxState {
     this.counter = saved.counter;
     for (const customer of saved.customers) this.customers.set(customer.customer_id, customer);
     for (const entity of saved.entities) this.entities.set(entity.id, entity);
+    this.refreshes.restore(saved.refreshes ?? []);
   }
 
   private save(): void {
     const file = this.options.stateFile;
     if (file === undefined) return;
-    const state: PersistedState = { version: 1, counter: this.counter, customers: [...this.customers.values()], entities: [...this.entities.values()] };
+    const state: PersistedState = {
+      version: 1,
+      counter: this.counter,
+      customers: [...this.customers.values()],
+      entities: [...this.entities.values()],
+      refreshes: this.refreshes.all(),
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
