@@ -211,6 +211,10 @@ describe('v2 reads: the same data as v1', () => {
     expect(dates).toEqual([...dates].sort());
     expect(dates.every((d) => d.slice(0, 10) >= range.start_date && d.slice(0, 10) <= range.end_date)).toBe(true);
     expect(v2.data.transactions.every((t) => t.amount.amount > 0)).toBe(true);
+    // insights=true gives each transaction v1's insights object instead of null.
+    const withInsights = (await lean.v2('GET', `/data/v2/accounts/${accountId}/transactions?entity_id=${entityId}&start_date=${range.start_date}&end_date=${range.end_date}&size=3&insights=true`)).body as Envelope<{ insights: unknown }>;
+    expect(withInsights.data.transactions[0]?.insights).toEqual(expect.objectContaining({ category: expect.any(String) as unknown, description_cleansed: expect.any(String) as unknown }));
+    expect(v2.data.transactions.every((t) => (t as V2Transaction & { insights: unknown }).insights === null)).toBe(true);
     // Without dates: everything Lean holds, three years up to today.
     const all = (await lean.v2('GET', `/data/v2/accounts/${accountId}/transactions?entity_id=${entityId}&size=1`)).body as Envelope<V2Transaction>;
     expect(all.data.page.total_elements).toBeGreaterThan(1000);

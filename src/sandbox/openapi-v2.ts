@@ -24,19 +24,15 @@ function obj(properties: Record<string, JsonSchema>): JsonSchema {
 
 const money = obj({ currency: str, amount: { type: 'number', minimum: 0 } });
 const partyAccount = obj({ name: strOrNull, scheme_name: strOrNull, identification: str });
-const postalAddress = obj({
-  address_type: strOrNull,
-  address_line: strOrNull,
-  building_number: strOrNull,
-  country: strOrNull,
-  country_subdivision: strOrNull,
-  post_code: strOrNull,
-  street_name: strOrNull,
-  town_name: strOrNull,
-});
+const nullableStrings = (...keys: string[]) => obj(Object.fromEntries(keys.map((k) => [k, strOrNull])));
+const postalAddress = nullableStrings('address_type', 'address_line', 'building_number', 'country', 'country_subdivision', 'post_code', 'street_name', 'town_name');
 const agent = obj({ scheme_name: strOrNull, identification: str, name: strOrNull, postal_address: orNull(postalAddress) });
 const shortAgent = obj({ scheme_name: str, identification: str });
 const datasetStatus = { enum: ['OK', 'FAILED', 'UNSUPPORTED', 'PENDING'] };
+const accountDatasets = Object.fromEntries(['balance', 'identity', 'transactions', 'scheduled_payments', 'direct_debits', 'standing_orders', 'beneficiaries'].map((k) => [k, datasetStatus]));
+/** What a refresh read, per dataset and account; the refresh endpoint and the webhook spell the availability differently. */
+const dataStatus = (availability: Record<string, JsonSchema>) =>
+  obj({ accounts: datasetStatus, identity: datasetStatus, account_data: list(obj({ account_id: uuid, ...accountDatasets, ...availability })) });
 
 const schemas: Record<string, JsonSchema> = {
   V2Money: money,
@@ -70,11 +66,7 @@ const schemas: Record<string, JsonSchema> = {
     legal_structure: nul,
     phone: str,
     mobile_number: str,
-    address: obj(
-      Object.fromEntries(
-        ['address_line', 'address_type', 'building_type', 'apartment_or_villa_number', 'building_name', 'street', 'area', 'street_address', 'post_code', 'town_name', 'region', 'po_box', 'country'].map((k) => [k, strOrNull]),
-      ),
-    ),
+    address: nullableStrings('address_line', 'address_type', 'building_type', 'apartment_or_villa_number', 'building_name', 'street', 'area', 'street_address', 'post_code', 'town_name', 'region', 'po_box', 'country'),
     account_role: strOrNull,
     party_type: str,
     party_id: str,
@@ -147,11 +139,7 @@ const schemas: Record<string, JsonSchema> = {
       scheme_name: str,
       identification: str,
       name: str,
-      postal_address: obj(
-        Object.fromEntries(
-          ['address_line', 'address_type', 'building_number', 'country', 'department', 'post_code', 'street_name', 'sub_department', 'town_name', 'country_sub_division'].map((k) => [k, strOrNull]),
-        ),
-      ),
+      postal_address: nullableStrings('address_line', 'address_type', 'building_number', 'country', 'department', 'post_code', 'street_name', 'sub_department', 'town_name', 'country_sub_division'),
     }),
     creditor_account: obj({ scheme_name: str, identification: str, name: strOrNull }),
     reference: str,
@@ -221,17 +209,7 @@ const schemas: Record<string, JsonSchema> = {
     entity_id: uuid,
     customer_id: uuid,
     status: { enum: ['PENDING', 'FINISHED', 'OK'] },
-    data_status: obj({
-      accounts: datasetStatus,
-      identity: datasetStatus,
-      account_data: list(
-        obj({
-          account_id: uuid,
-          ...Object.fromEntries(['balance', 'identity', 'transactions', 'scheduled_payments', 'direct_debits', 'standing_orders', 'beneficiaries'].map((k) => [k, datasetStatus])),
-          transactionAvailability: obj({ start: date, end: date }),
-        }),
-      ),
-    }),
+    data_status: dataStatus({ transactionAvailability: obj({ start: date, end: date }) }),
     created_at: dateTime,
     updated_at: dateTime,
   }),
@@ -392,17 +370,7 @@ export const v2OpenApi = {
                 customer_id: uuid,
                 app_user_id: strOrNull,
                 status: { enum: ['PENDING', 'FINISHED', 'OK'] },
-                data_status: obj({
-                  accounts: datasetStatus,
-                  identity: datasetStatus,
-                  account_data: list(
-                    obj({
-                      account_id: uuid,
-                      ...Object.fromEntries(['balance', 'identity', 'transactions', 'scheduled_payments', 'direct_debits', 'standing_orders', 'beneficiaries'].map((k) => [k, datasetStatus])),
-                      transaction_availability: obj({ start: date, end: date, complete_months: int }),
-                    }),
-                  ),
-                }),
+                data_status: dataStatus({ transaction_availability: obj({ start: date, end: date, complete_months: int }) }),
               }),
               message: str,
               timestamp: str,
