@@ -115,6 +115,12 @@ export interface SandboxConfig {
   readonly sessionTtlMs: number;
   /** A JSON file keeping customers and entities across restarts; unset keeps them in memory. */
   readonly stateFile: string | undefined;
+  /** How long a v2 access token of the emulator lasts (Lean's: an hour, `expires_in: 3599`). */
+  readonly tokenTtlMs: number;
+  /** How long the emulator takes to read a bank into its store: between a refresh's PENDING and FINISHED / OK webhooks. */
+  readonly refreshDelayMs: number;
+  /** Whether the emulator sends `entity.data.refresh.updated` after each link and refresh request. */
+  readonly refreshWebhooks: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -226,9 +232,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 }
 
 /** The emulator's own settings, for `npm run sandbox`. */
-export function loadSandboxConfig(environment: NodeJS.ProcessEnv = process.env): SandboxConfig & { appToken: string | undefined; webhookSecret: string | undefined } {
+export function loadSandboxConfig(environment: NodeJS.ProcessEnv = process.env): SandboxConfig & {
+  appToken: string | undefined;
+  webhookSecret: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+} {
   const parsed = parseVariables(environment);
-  return { ...readSandboxConfig(parsed), appToken: parsed.LEAN_APP_TOKEN, webhookSecret: parsed.LEAN_WEBHOOK_SECRET };
+  return {
+    ...readSandboxConfig(parsed),
+    appToken: parsed.LEAN_APP_TOKEN,
+    webhookSecret: parsed.LEAN_WEBHOOK_SECRET,
+    clientId: parsed.LEAN_CLIENT_ID,
+    clientSecret: parsed.LEAN_CLIENT_SECRET,
+  };
 }
 
 function readRateLimit(parsed: Parsed): Config['rateLimit'] {

@@ -78,5 +78,8 @@ export function readSandboxConfig(parsed: Parsed): SandboxConfig {
     resultsDelayMs: parsed.LEAN_SANDBOX_RESULTS_DELAY_MS ?? 2_000,
     sessionTtlMs: parsed.LEAN_SANDBOX_SESSION_TTL_MS ?? 300_000,
     stateFile: parsed.LEAN_SANDBOX_STATE_FILE,
+    tokenTtlMs: (parsed.LEAN_SANDBOX_TOKEN_TTL_SECONDS ?? 3_600) * 1_000,
+    refreshDelayMs: parsed.LEAN_SANDBOX_REFRESH_DELAY_MS ?? 200,
+    refreshWebhooks: parsed.LEAN_SANDBOX_REFRESH_WEBHOOKS ?? true,
   };
 }

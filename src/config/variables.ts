@@ -212,6 +212,13 @@ export const variables = {
   LEAN_SANDBOX_RESULTS_DELAY_MS: { schema: integer(0, 3_600_000), expects: 'milliseconds before the asynchronous bank sends results.ready', echo: true },
   LEAN_SANDBOX_SESSION_TTL_MS: { schema: integer(1, 86_400_000), expects: 'milliseconds a session of the expiring bank lasts', echo: true },
   LEAN_SANDBOX_STATE_FILE: { schema: z.string().min(1), expects: 'a file path where the emulator keeps its customers and entities', echo: true },
+  LEAN_SANDBOX_TOKEN_TTL_SECONDS: { schema: integer(1, 86_400), expects: 'seconds an access token of the emulator lasts (1 to 86400)', echo: true },
+  LEAN_SANDBOX_REFRESH_DELAY_MS: { schema: integer(0, 3_600_000), expects: 'milliseconds between the PENDING and FINISHED / OK webhooks of a data refresh', echo: true },
+  LEAN_SANDBOX_REFRESH_WEBHOOKS: {
+    schema: booleanWord,
+    expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')}): whether the emulator sends entity.data.refresh.updated`,
+    echo: true,
+  },
 } as const;
 
 type Variables = typeof variables;

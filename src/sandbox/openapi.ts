@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as wire from '../lean/wire.js';
+import { v2OpenApi } from './openapi-v2.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: ERROR_TEXT[status] ?? 'Error', ...json(ref('Error')) }]));
 const ERROR_TEXT: Record<number, string> = {
   400: 'INVALID_PARAMETERS (or UNSUPPORTED_ACCOUNT_TYPE for identity of a BUSINESS entity)',
-  401: 'INVALID_TOKEN: lean-app-token missing or wrong',
+  401: 'INVALID_TOKEN: lean-app-token (or, on /customers/v1, the bearer token) missing or wrong',
   403: 'CONSENT_EXPIRED or PERMISSION_NOT_GRANTED',
   404: 'UNKNOWN_CUSTOMER, UNKNOWN_ENTITY, UNKNOWN_ACCOUNT or UNKNOWN_RESULTS_ID',
   409: 'CUSTOMER_ALREADY_EXISTS',
@@ -64,18 +65,36 @@ const date = { type: 'string', format: 'date' };
 
 let document: JsonSchema | undefined;
 
-/** OpenAPI 3.1 description of the emulated Lean v1 API (served at GET /openapi.json). */
+/** v2 calls take the bearer token; /customers/v1 (both generations) either credential. */
+function withSecurity(paths: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, operations]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(operations as Record<string, Record<string, unknown>>).map(([method, operation]) => {
+          if ('security' in operation) return [method, operation];
+          const security = path.startsWith('/customers/v1') ? [{ appToken: [] }, { bearer: [] }] : path.startsWith('/data/v2') ? [{ bearer: [] }] : [{ appToken: [] }];
+          return [method, { ...operation, security }];
+        }),
+      ),
+    ]),
+  );
+}
+
+/** OpenAPI 3.1 description of the emulated Lean v1 and v2 APIs (served at GET /openapi.json). */
 export function sandboxOpenApi(): JsonSchema {
   document ??= {
     openapi: '3.1.0',
     info: {
-      title: 'Lean API v1 (emulator)',
-      version: '1.0.0',
-      description: "The subset of Lean Technologies' v1 API that the gateway uses, as emulated by src/sandbox. Every call needs the lean-app-token header.",
+      title: 'Lean API v1 and v2 (emulator)',
+      version: '2.0.0',
+      description:
+        "The subset of Lean Technologies' v1 and v2 APIs that the gateway uses, as emulated by src/sandbox. v1 calls need the lean-app-token header; v2 calls a bearer token from POST /oauth2/token (scope api), never both.",
     },
     components: {
-      securitySchemes: { appToken: { type: 'apiKey', in: 'header', name: 'lean-app-token' } },
+      securitySchemes: { appToken: { type: 'apiKey', in: 'header', name: 'lean-app-token' }, ...v2OpenApi.securitySchemes },
       schemas: {
+        ...v2OpenApi.schemas,
         Customer: strict(wire.customer),
         Entity: strict(wire.entity),
         Identity: strict(wire.identity),
@@ -103,8 +122,9 @@ export function sandboxOpenApi(): JsonSchema {
         },
       },
     },
-    security: [{ appToken: [] }],
-    paths: {
+    webhooks: v2OpenApi.webhooks,
+    paths: withSecurity({
+      ...v2OpenApi.paths,
       '/customers/v1/': {
         post: {
           operationId: 'createCustomer',
@@ -167,7 +187,7 @@ export function sandboxOpenApi(): JsonSchema {
           },
         },
       },
-    },
+    }),
   };
   return document;
 }

@@ -1,16 +1,23 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { jsonText } from './money.js';
+import { DEFAULT_SANDBOX_CLIENT_ID, DEFAULT_SANDBOX_CLIENT_SECRET, DEFAULT_TOKEN_TTL_MS, TokenIssuer } from './oauth.js';
 import { sandboxOpenApi } from './openapi.js';
-import { invalidParameters, leanError, SandboxState, type DataCall, type SandboxAnswer } from './state.js';
+import { invalidParameters, leanError, type SandboxAnswer } from './records.js';
+import { route, type Route } from './routes.js';
+import { SandboxState } from './state.js';
+import { customerRoutes, v1DataRoutes } from './v1.js';
+import { v2DataRoutes } from './v2.js';
+import { v2RefreshRoutes } from './v2-refreshes.js';
 import { WebhookSender, type WebhookDelivery } from './webhook-sender.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How long Lean takes to read a bank into its store after a link or a refresh request, unless told. */
+export const DEFAULT_REFRESH_DELAY_MS = 200;
 
 export interface SandboxOptions {
   readonly port: number;
@@ -24,6 +31,15 @@ export interface SandboxOptions {
   readonly resultsDelayMs: number;
   readonly sessionTtlMs: number;
   readonly stateFile: string | undefined;
+  /** v2's OAuth2 client credentials; default DEFAULT_SANDBOX_CLIENT_ID / DEFAULT_SANDBOX_CLIENT_SECRET. */
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
+  /** How long a v2 access token lasts; default DEFAULT_TOKEN_TTL_MS (an hour, `expires_in: 3599`). */
+  readonly tokenTtlMs?: number | undefined;
+  /** Between a refresh's PENDING and FINISHED / OK webhooks; default DEFAULT_REFRESH_DELAY_MS. */
+  readonly refreshDelayMs?: number | undefined;
+  /** False: refreshes happen and are answered, but no `entity.data.refresh.updated` is sent; default true. */
+  readonly refreshWebhooks?: boolean | undefined;
   readonly log: Logger;
   /** HTTPS with client certificates required, as Lean's production API does. */
   readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string } | undefined;
@@ -47,16 +63,7 @@ interface Fault {
   remaining: number;
 }
 
-type Handler = (params: string[], body: unknown) => SandboxAnswer | Promise<SandboxAnswer>;
-interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  /** The route template, e.g. `POST /v1/transactions`, for stats. */
-  readonly endpoint: string;
-  readonly handler: Handler;
-}
-
-/** Starts the emulator of Lean's v1 API with its control API (`/sandbox/*`) and `/openapi.json`. */
+/** Starts the emulator of Lean's v1 and v2 APIs with its control API (`/sandbox/*`) and `/openapi.json`. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const sender = new WebhookSender({ url: options.webhookUrl, secret: options.webhookSecret, retryScale: options.retryScale, log: options.log });
   const state = new SandboxState({
@@ -65,6 +72,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     sessionTtlMs: options.sessionTtlMs,
     stateFile: options.stateFile,
     webhooks: sender,
+    refreshDelayMs: options.refreshDelayMs ?? DEFAULT_REFRESH_DELAY_MS,
+    refreshWebhooks: options.refreshWebhooks ?? true,
+  });
+  const tokens = new TokenIssuer({
+    clientId: options.clientId ?? DEFAULT_SANDBOX_CLIENT_ID,
+    clientSecret: options.clientSecret ?? DEFAULT_SANDBOX_CLIENT_SECRET,
+    ttlMs: options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS,
+    now: state.now,
+    customerExists: (customerId) => state.customer(customerId) !== undefined,
   });
   // Cancels fault latencies on close, so a slowed call cannot run (and change state) afterwards.
   const closing = new AbortController();
@@ -73,57 +89,63 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const inFlight = { now: 0, max: 0 };
 
   const lean: Route[] = [
-    route('POST', /^\/customers\/v1\/?$/, 'POST /customers/v1', (_p, body) => state.createCustomer(body)),
-    route('GET', /^\/customers\/v1\/app-user-id\/([^/]+)\/?$/, 'GET /customers/v1/app-user-id/{app_user_id}', ([id]) => state.getCustomerByAppUserId(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}', ([id]) => state.getCustomer(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/?$/, 'GET /customers/v1/{customer_id}/entities', ([id]) => state.listEntities(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}/entities/{entity_id}', ([c, e]) =>
-      state.getEntity(c ?? '', e ?? ''),
-    ),
-    route('DELETE', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'DELETE /customers/v1/{customer_id}/entities/{entity_id}', ([c, e], body) =>
-      state.deleteEntity(c ?? '', e ?? '', body),
-    ),
-    route('POST', /^\/data\/v1\/identity\/?$/, 'POST /data/v1/identity', (_p, body) => withDataCall(body, 'identity', state)),
-    route('POST', /^\/data\/v1\/accounts\/?$/, 'POST /data/v1/accounts', (_p, body) => withDataCall(body, 'accounts', state)),
-    route('POST', /^\/v1\/balance\/?$/, 'POST /v1/balance', (_p, body) => withDataCall(body, 'balance', state)),
-    route('POST', /^\/v1\/transactions\/?$/, 'POST /v1/transactions', (_p, body) => withDataCall(body, 'transactions', state)),
-    route('GET', /^\/v1\/results\/([^/]+)\/?$/, 'GET /v1/results/{results_id}', ([id]) => state.getResults(id ?? '')),
+    route('POST', /^\/oauth2\/token\/?$/, 'POST /oauth2/token', 'none', ({ body, headers }) => tokens.grant(body as URLSearchParams, headers.authorization), 'form'),
+    ...customerRoutes(state),
+    ...v1DataRoutes(state),
+    ...v2DataRoutes(state),
+    ...v2RefreshRoutes(state),
   ];
 
   const control: Route[] = [
-    route('GET', /^\/openapi\.json$/, 'GET /openapi.json', () => ({ status: 200, body: sandboxOpenApi() })),
-    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', (_p, body) => state.connect(body)),
-    route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', ([id]) => state.expireSession(id ?? '')),
-    route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', ([id]) => state.revokeConsent(id ?? '')),
-    route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', ([id]) => state.reconnect(id ?? '')),
-    route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', (_p, body) => {
+    route('GET', /^\/openapi\.json$/, 'GET /openapi.json', 'none', () => ({ status: 200, body: sandboxOpenApi() })),
+    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', 'none', ({ body }) => state.connect(body)),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', 'none', ({ params: [id] }) => state.expireSession(id ?? '')),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', 'none', ({ params: [id] }) => state.revokeConsent(id ?? '')),
+    route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', 'none', ({ params: [id] }) => state.reconnect(id ?? '')),
+    route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', 'none', ({ body }) => {
       const fault = readFault(body);
       if (typeof fault === 'string') return invalidParameters('faults', fault);
       faults.push(fault);
       return { status: 201, body: { faults: faults.map(describeFault) } };
     }),
-    route('DELETE', /^\/sandbox\/faults\/?$/, 'DELETE /sandbox/faults', () => {
+    route('DELETE', /^\/sandbox\/faults\/?$/, 'DELETE /sandbox/faults', 'none', () => {
       faults = [];
       return { status: 200, body: { faults: [] } };
     }),
-    route('GET', /^\/sandbox\/stats\/?$/, 'GET /sandbox/stats', () => ({ status: 200, body: statsBody(stats, inFlight.max) })),
-    route('DELETE', /^\/sandbox\/stats\/?$/, 'DELETE /sandbox/stats', () => {
+    route('GET', /^\/sandbox\/stats\/?$/, 'GET /sandbox/stats', 'none', () => ({ status: 200, body: statsBody(stats, inFlight.max) })),
+    route('DELETE', /^\/sandbox\/stats\/?$/, 'DELETE /sandbox/stats', 'none', () => {
       stats.clear();
       inFlight.max = inFlight.now;
       return { status: 200, body: statsBody(stats, inFlight.max) };
     }),
-    route('GET', /^\/sandbox\/webhooks\/?$/, 'GET /sandbox/webhooks', () => ({
+    route('GET', /^\/sandbox\/webhooks\/?$/, 'GET /sandbox/webhooks', 'none', () => ({
       status: 200,
       body: { webhooks: sender.deliveries.map(({ body, ...rest }) => ({ ...rest, body: JSON.parse(body) as unknown })) },
     })),
   ];
 
   const expectedToken = Buffer.from(options.appToken);
-  const authorised = (req: IncomingMessage): boolean => {
+  const appTokenValid = (req: IncomingMessage): boolean => {
     const presented = req.headers['lean-app-token'];
     if (typeof presented !== 'string') return false;
     const candidate = Buffer.from(presented);
     return candidate.length === expectedToken.length && timingSafeEqual(candidate, expectedToken);
+  };
+  /** The refusal of a Lean call its credentials do not allow, or undefined when they do. */
+  const refusal = (req: IncomingMessage, auth: Route['auth']): SandboxAnswer | undefined => {
+    const authorization = req.headers.authorization;
+    if (req.headers['lean-app-token'] !== undefined && authorization !== undefined) {
+      return leanError(400, 'INVALID_PARAMETERS', "Do not supply a 'lean-app-token' header when providing an 'Authorization' header");
+    }
+    if (auth === 'none') return undefined;
+    if (auth === 'appToken' || (auth === 'appOrApiToken' && authorization === undefined)) {
+      return appTokenValid(req) ? undefined : leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.');
+    }
+    const bearer = tokens.check(authorization);
+    if (bearer.kind === 'invalid') return leanError(401, 'INVALID_TOKEN', 'The access token is missing, expired or not valid.');
+    // A customer token is for the Link SDK: it carries no data.read (nor customer.write).
+    if (bearer.grant.scope !== 'api') return leanError(403, 'INSUFFICIENT_SCOPE', 'This call needs an access token with scope api; a customer token is for the Link SDK only.');
+    return undefined;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -134,12 +156,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const matched = controlRoute ?? leanRoute;
     if (matched === undefined) return send(res, leanError(404, 'NOT_FOUND', `No route ${method} ${path}.`));
 
-    if (leanRoute !== undefined && !authorised(req)) return send(res, leanError(401, 'INVALID_TOKEN', 'The lean-app-token header is missing or not valid.'));
+    const refused = leanRoute === undefined ? undefined : refusal(req, leanRoute.auth);
+    if (refused !== undefined) return send(res, refused);
     let body: unknown;
     try {
-      body = await readJson(req);
+      body = await readBody(req, matched.body);
     } catch (error) {
-      if ((error as Error).message !== 'too large') return send(res, invalidParameters('body', 'not JSON'));
+      const problem = (error as Error).message;
+      if (problem === 'not a form') return send(res, invalidParameters('content-type', req.headers['content-type'] ?? 'none (send application/x-www-form-urlencoded)'));
+      if (problem !== 'too large') return send(res, invalidParameters('body', 'not JSON'));
       // The rest of the body is never read, so this connection cannot carry another request.
       res.setHeader('connection', 'close');
       return send(res, leanError(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 1 MiB.'));
@@ -168,7 +193,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         }
         if (fault.status !== undefined) {
           if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
-          return send(res, leanError(fault.status, faultStatus(fault.status), 'Injected by the sandbox fault API.'));
+          // v2's data errors carry a results_id (Lean's samples); v1's injected ones never did.
+          const resultsId = path.startsWith('/data/v2/') ? randomUUID() : undefined;
+          return send(res, leanError(fault.status, faultStatus(fault.status), 'Injected by the sandbox fault API.', resultsId));
         }
       }
     }
@@ -178,7 +205,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     } catch {
       return send(res, invalidParameters('path', 'a malformed percent-escape'));
     }
-    send(res, await matched.handler(params, body));
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    send(res, await matched.handler({ params, query: url.searchParams, body, headers: req.headers }));
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -214,35 +242,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function route(method: string, pattern: RegExp, endpoint: string, handler: Handler): Route {
-  return { method, pattern, endpoint, handler };
-}
-
-/** Validates a data call's body as Lean does; a bad field answers INVALID_PARAMETERS naming it. */
-function withDataCall(body: unknown, kind: DataCall['kind'], state: SandboxState): SandboxAnswer {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const entityId = fields['entity_id'];
-  if (typeof entityId !== 'string' || !UUID.test(entityId)) return invalidParameters('entity_id', entityId);
-  if (kind === 'identity' || kind === 'accounts') return state.answerData({ kind, entityId });
-  const accountId = fields['account_id'];
-  if (typeof accountId !== 'string' || !UUID.test(accountId)) return invalidParameters('account_id', accountId);
-  if (kind === 'balance') return state.answerData({ kind, entityId, accountId });
-  const startDate = fields['start_date'];
-  const endDate = fields['end_date'];
-  const insights = fields['insights'] ?? false;
-  if (!isCalendarDate(startDate)) return invalidParameters('start_date', startDate);
-  if (!isCalendarDate(endDate)) return invalidParameters('end_date', endDate);
-  if (startDate > endDate) return invalidParameters('start_date', `${startDate} (after end_date ${endDate})`);
-  if (typeof insights !== 'boolean') return invalidParameters('insights', insights);
-  return state.answerData({ kind, entityId, accountId, startDate, endDate, insights });
-}
-
-function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 function readFault(body: unknown): Fault | string {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const { path, status, latency_ms: latency, count, retry_after_s: retryAfter, drop } = fields;
@@ -276,7 +275,8 @@ function statsBody(stats: Map<string, number>, maxInFlight: number) {
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** A JSON body (undefined when empty), or a form as URLSearchParams; throws `too large`, `not a form` or a JSON error. */
+async function readBody(req: IncomingMessage, kind: Route['body']): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -285,6 +285,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  if (kind === 'form') {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') throw new Error('not a form');
+    return new URLSearchParams(text);
+  }
   return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
@@ -294,7 +299,7 @@ function send(res: ServerResponse, answer: SandboxAnswer): void {
     res.end();
     return;
   }
-  const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = jsonText(answer.body);
+  res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

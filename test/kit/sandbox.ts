@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { LeanApi } from '../../src/lean/api.js';
 import type { LeanTransportOptions } from '../../src/lean/transport.js';
 import { createLogger } from '../../src/log.js';
@@ -9,6 +11,8 @@ import { createLeanApi } from '../../src/upstream.js';
 
 export const TEST_APP_TOKEN = 'test-app-token-0123456789';
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const TEST_CLIENT_ID = 'test-client-id';
+export const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
 
 export interface TestSandbox {
   readonly sandbox: RunningSandbox;
@@ -21,6 +25,10 @@ export interface TestSandbox {
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Calls Lean's API directly, as curl would. */
   raw(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
+  /** A v2 access token from `POST /oauth2/token` (scope `api` unless told). */
+  token(scope?: string): Promise<string>;
+  /** Calls Lean's v2 API with a bearer token of scope `api` (one, fetched once), as the gateway's v2 client would. */
+  v2(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
   close(): Promise<void>;
 }
 
@@ -39,6 +47,9 @@ export async function startTestSandbox(
     resultsDelayMs: 50,
     sessionTtlMs: 60_000,
     stateFile: undefined,
+    clientId: TEST_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
+    refreshDelayMs: 50,
     log: createLogger('silent'),
     ...options,
   });
@@ -63,9 +74,25 @@ export async function startTestSandbox(
     const text = await response.text();
     return { status: response.status, text, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   };
+  const token = async (scope = 'api') => {
+    const response = await fetch(`${sandbox.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET, grant_type: 'client_credentials', scope }),
+    });
+    const answer = (await response.json()) as { access_token?: string };
+    if (answer.access_token === undefined) throw new Error(`no token: ${response.status} ${JSON.stringify(answer)}`);
+    return answer.access_token;
+  };
+  let apiToken: Promise<string> | undefined;
   return {
     sandbox,
     url: sandbox.url,
+    token,
+    v2: async (method, path, body, headers) => {
+      apiToken ??= token();
+      return call(method, path, body, { authorization: `Bearer ${await apiToken}`, ...headers });
+    },
     lean,
     clientLogs,
     control: async <T,>(method: string, path: string, body?: unknown) => {
@@ -114,4 +141,35 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Lean's reference material beside the repository (`../shared/lean-reference/postman`), read at test time. */
+export const POSTMAN_DIR = fileURLToPath(new URL('../../../shared/lean-reference/postman/', import.meta.url));
+
+type PostmanItem = { name: string; item?: PostmanItem[]; response?: { code?: number; body?: string }[] };
+const collections = new Map<string, PostmanItem[]>();
+
+/** The saved example body of Lean's Postman request `requestName` answering `code`, in the KSA or UAE collection. */
+export function postmanExample(region: 'KSA' | 'UAE', requestName: string, code = 200): unknown {
+  const file = region === 'KSA' ? 'KSA/LeanAPI-KSA.postman_collection.json' : 'UAE/Lean-API-UAE.postman_collection.json';
+  let items = collections.get(file);
+  if (items === undefined) {
+    items = (JSON.parse(readFileSync(`${POSTMAN_DIR}${file}`, 'utf8')) as { item: PostmanItem[] }).item;
+    collections.set(file, items);
+  }
+  const found: unknown[] = [];
+  const walk = (list: PostmanItem[]) => {
+    for (const item of list) {
+      if (item.item !== undefined) walk(item.item);
+      else if (item.name === requestName) for (const response of item.response ?? []) if (response.code === code && response.body) found.push(JSON.parse(response.body));
+    }
+  };
+  walk(items);
+  if (found[0] === undefined) throw new Error(`no ${code} example of "${requestName}" in Lean's ${region} collection`);
+  return found[0];
+}
+
+/** A webhook body Lean's collections keep under `Webhooks/`. */
+export function postmanWebhook(region: 'KSA' | 'UAE', type: string): unknown {
+  return JSON.parse(readFileSync(`${POSTMAN_DIR}${region}/Webhooks/${type}.json`, 'utf8')) as unknown;
 }
