@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { LeanApi, LeanApiVersion } from './lean/api.js';
 import { LeanTransport, type LeanCallObserver, type LeanTransportOptions } from './lean/transport.js';
 import { LeanV1Client } from './lean/v1/client.js';
+import { createLeanV2Client } from './lean/v2/client.js';
 import type { Logger } from './log.js';
 import type { RunningSandbox } from './sandbox/server.js';
 
@@ -33,14 +34,14 @@ type TransportSettings = Omit<LeanTransportOptions, 'baseUrl' | 'appToken'>;
  * Everything downstream sees only `LeanApi`.
  */
 export function createLeanApi(version: LeanApiVersion, connection: LeanConnection, transport: TransportSettings): LeanApi {
-  const v1 = () => new LeanV1Client(new LeanTransport({ ...transport, baseUrl: connection.baseUrl, appToken: connection.appToken }));
   switch (version) {
     case 'v1':
-      return v1();
-    case 'v2':
-      // TODO(v2): the v2 client (src/lean/v2, OAuth2 via `connection.oauth`) plugs in here. Until it is
-      // merged, v2 is answered by the v1 client against the same URL, as before this module existed.
-      return v1();
+      return new LeanV1Client(new LeanTransport({ ...transport, baseUrl: connection.baseUrl, appToken: connection.appToken }));
+    case 'v2': {
+      if (connection.oauth === undefined) throw new Error("Lean's v2 API needs OAuth2 client credentials");
+      const { tls, timeoutMs, maxConcurrency, maxRetries, circuit, observer, log, retryBaseMs, retryMaxMs } = transport;
+      return createLeanV2Client({ baseUrl: connection.baseUrl, ...connection.oauth, tls, timeoutMs, maxConcurrency, maxRetries, circuit, observer, log, retryBaseMs, retryMaxMs });
+    }
   }
 }
 
@@ -70,12 +71,17 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
         ? { baseUrl: upstream.baseUrl, appToken: upstream.appToken }
         : { baseUrl: upstream.baseUrl, appToken: upstream.appToken, oauth: { authUrl: upstream.authUrl, clientId: upstream.clientId, clientSecret: upstream.clientSecret } };
   } else {
+    // Credentials generated for this process and shared with its emulator: nothing to configure, nothing to leak.
     const appToken = randomBytes(24).toString('base64url');
+    const clientId = `gateway-${randomBytes(8).toString('hex')}`;
+    const clientSecret = randomBytes(32).toString('base64url');
     webhookSecret ??= randomBytes(32).toString('base64url');
     const { startSandbox } = await import('./sandbox/server.js');
     sandbox = await startSandbox({
       ...config.sandbox,
       appToken,
+      clientId,
+      clientSecret,
       webhookSecret,
       webhookUrl: () => {
         const gateway = gatewayUrl();
@@ -85,8 +91,9 @@ export async function connectUpstream(config: Config, log: Logger, gatewayUrl: (
       stateFile: config.sandbox.stateFile ?? (config.database.kind === 'pglite' ? join(resolve(config.database.dir), 'lean-sandbox.json') : undefined),
       log: log.child({ component: 'lean-sandbox' }),
     });
-    connection = { baseUrl: sandbox.url, appToken };
-    log.info({ url: sandbox.url }, 'no LEAN_API_URL or LEAN_ENV: Lean emulator started in this process');
+    // The emulator answers the token call itself, on its own host (LEAN_AUTH_URL = LEAN_API_URL).
+    connection = { baseUrl: sandbox.url, appToken, oauth: { authUrl: sandbox.url, clientId, clientSecret } };
+    log.info({ url: sandbox.url, leanApiVersion: upstream.version }, 'no LEAN_API_URL or LEAN_ENV: Lean emulator started in this process');
   }
   const lean = createLeanApi(upstream.version, connection, {
     tls,
