@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
-import { createCustomer, dataAt, globalId, linkBank, sandboxControl, utcDay } from './kit/flows.js';
+import { createCustomer, dataAt, globalId, leanCalls, linkBank, resetLeanCalls, sandboxControl, utcDay } from './kit/flows.js';
 import { projectRoot, startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL } from './kit/graphql.js';
 import { eventually } from './kit/sandbox.js';
@@ -258,6 +258,52 @@ describe('subscriptions fed by webhooks', () => {
       expect(delivered.resultsReady.balance?.amount).toMatch(/^-?\d+(\.\d+)?$/);
     } finally {
       await Promise.all([reconnect.close(), reconnected.close(), ready.close()]);
+    }
+  });
+
+  it('after a reconnect, resultsReady delivers accounts and identity, stored as a read would have stored them: the next read asks Lean nothing', async () => {
+    const customer = await createCustomer(gateway, 'reconnect-kinds-user');
+    const linked = await linkBank(gateway, customer.leanCustomerId, 'LEANMB1');
+    const selections = {
+      accounts: 'accounts { __typename ... on AccountList { accounts { leanAccountId } } ... on ReconnectRequired { reconnectId resultsId } }',
+      identity: 'identity { __typename ... on Identity { fullName } ... on ReconnectRequired { reconnectId resultsId } }',
+    };
+    const entityData = (fields: readonly (keyof typeof selections)[]) =>
+      postGraphQL(gateway.url, `query ($e: ID!) { node(id: $e) { ... on Entity { ${fields.map((field) => selections[field]).join(' ')} } } }`, {
+        variables: { e: globalId('Entity', linked.id) },
+      });
+    type Answer = { __typename: string; reconnectId?: string; resultsId?: string };
+    const ready = subscribe<{ resultsReady: { __typename: string; resultsId: string; accounts?: { leanAccountId: string }[]; identity?: { fullName: string | null } | null } }>(
+      gateway.url,
+      'subscription ($c: ID!) { resultsReady(customerId: $c) { __typename ... on AccountsReady { resultsId accounts { leanAccountId } } ... on IdentityReady { resultsId identity { fullName } } } }',
+      { variables: { c: customer.id } },
+    );
+    try {
+      await ready.ready;
+      // Each kind in turn: the session expires, the read meets RECONNECT_REQUIRED, the user reconnects.
+      for (const [field, typename] of [['accounts', 'AccountsReady'], ['identity', 'IdentityReady']] as const) {
+        expect((await sandboxControl(gateway, 'POST', `/sandbox/entities/${linked.id}/expire-session`)).status).toBe(200);
+        const answer = await entityData([field]);
+        const typed = dataAt(answer, `node.${field}`) as Answer;
+        expect(typed.__typename).toBe('ReconnectRequired');
+        await resetLeanCalls(gateway);
+        expect((await sandboxControl(gateway, 'POST', `/sandbox/reconnect/${typed.reconnectId ?? ''}`)).status).toBe(200);
+        const delivered = (await ready.next()).resultsReady;
+        expect(delivered).toMatchObject({ __typename: typename, resultsId: typed.resultsId });
+        // The answer was fetched once, by results.ready; the event read it from the store.
+        expect((await leanCalls(gateway)).calls).toEqual({ 'GET /v1/results/{results_id}': 1 });
+      }
+      const [accounts, identity] = [ready.received[0]?.resultsReady, ready.received[1]?.resultsReady];
+      expect(accounts?.accounts?.map((a) => a.leanAccountId).sort()).toEqual([...linked.accountIds].sort());
+      expect(identity?.identity?.fullName).toEqual(expect.any(String));
+
+      await resetLeanCalls(gateway);
+      const again = await entityData(['accounts', 'identity']);
+      expect(dataAt(again, 'node.accounts')).toEqual({ __typename: 'AccountList', accounts: accounts?.accounts });
+      expect(dataAt(again, 'node.identity')).toEqual({ __typename: 'Identity', fullName: identity?.identity?.fullName });
+      expect((await leanCalls(gateway)).total).toBe(0);
+    } finally {
+      await ready.close();
     }
   });
 

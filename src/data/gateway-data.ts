@@ -15,8 +15,6 @@ import { transactionKey, transactionPagesLoader, type TransactionsQuery } from '
 import { clearLoaders, createRequestLoaders, type RequestLoaders } from './loaders.js';
 import { fresh, mapOutcome, type Outcome } from './outcome.js';
 
-export type { DataDependencies } from './context.js';
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Per subscription event, the subscriber whose loaders the event's other subscribers share. */

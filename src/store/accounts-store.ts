@@ -3,7 +3,7 @@ import type { PersonalDataVault, OpenedText } from '../crypto/personal-data.js';
 import type { AccountsTable, Tables } from '../db/tables.js';
 import type { Account } from '../model/account.js';
 import { lockLinkedEntity } from './entities-store.js';
-import { entityGateColumns, gateOf, type EntityGate } from './gates.js';
+import { accountsWithOwner, entitiesWithOwner, entityGateColumns, gateOf, type EntityGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 /** An account as read: its IBAN opened (or why it could not be). */
@@ -21,9 +21,7 @@ export interface EntityAccounts extends EntityGate {
 export async function accountsOfEntities(db: Kysely<Tables>, vault: PersonalDataVault, entityIds: readonly string[]): Promise<Map<string, EntityAccounts>> {
   const found = new Map<string, EntityAccounts>();
   if (entityIds.length === 0) return found;
-  const rows = await db
-    .selectFrom('entities')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  const rows = await entitiesWithOwner(db)
     .leftJoin('accounts', 'accounts.entity_id', 'entities.id')
     .select([
       ...entityGateColumns,
@@ -64,10 +62,7 @@ export async function accountsOfEntities(db: Kysely<Tables>, vault: PersonalData
 
 export async function accountsByIds(db: Kysely<Tables>, vault: PersonalDataVault, ids: readonly string[]): Promise<AccountRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('accounts')
-    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  const rows = await accountsWithOwner(db)
     .selectAll('accounts')
     .select(['entities.customer_id', 'customers.app_user_id'])
     .where('accounts.id', 'in', ids)

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../db/tables.js';
 import type { Balance } from '../model/balance.js';
 import { lockLinkedAccount } from './entities-store.js';
-import { entityGateColumns, gateOf, type EntityGate } from './gates.js';
+import { accountsWithOwner, entityGateColumns, gateOf, type EntityGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 export interface AccountBalance extends EntityGate {
@@ -14,10 +14,7 @@ export interface AccountBalance extends EntityGate {
 export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonly string[]): Promise<Map<string, AccountBalance>> {
   const found = new Map<string, AccountBalance>();
   if (accountIds.length === 0) return found;
-  const rows = await db
-    .selectFrom('accounts')
-    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  const rows = await accountsWithOwner(db)
     .leftJoin('balances', 'balances.account_id', 'accounts.id')
     .select([...entityGateColumns, 'accounts.id as account_id', 'balances.amount', 'balances.currency', 'balances.fetched_at'])
     .where('accounts.id', 'in', accountIds)

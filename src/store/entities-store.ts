@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
 import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityStatus, Tables } from '../db/tables.js';
 import type { BankDetails, Consent, Entity } from '../model/entity.js';
+import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 export type EntityRow = Selectable<EntitiesTable> & { readonly app_user_id: string };
@@ -41,9 +42,7 @@ const entityColumns = [
 /** Entities by id, with their customer's app_user_id for access checks. */
 export async function entitiesByIds(db: Kysely<Tables>, ids: readonly string[]): Promise<EntityRow[]> {
   if (ids.length === 0) return [];
-  return db
-    .selectFrom('entities')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  return entitiesWithOwner(db)
     .select(entityColumns)
     .where('entities.id', 'in', ids)
     .execute();

@@ -1,4 +1,5 @@
-import type { EntityStatus, PermissionSet } from '../db/tables.js';
+import type { Kysely } from 'kysely';
+import type { EntityStatus, PermissionSet, Tables } from '../db/tables.js';
 
 /** What every read of an entity's data needs to know about the entity: whose it is, whether it is linked, what it may read. */
 export interface EntityGate {
@@ -35,4 +36,14 @@ export function gateOf(row: EntityGate): EntityGate {
     permissions: row.permissions,
     account_type: row.account_type,
   };
+}
+
+/** Entities joined with their customer: what a read of an entity's gate starts from. */
+export function entitiesWithOwner(db: Kysely<Tables>) {
+  return db.selectFrom('entities').innerJoin('customers', 'customers.id', 'entities.customer_id');
+}
+
+/** Accounts joined with their entity and its customer: what a read of an account's gate starts from. */
+export function accountsWithOwner(db: Kysely<Tables>) {
+  return db.selectFrom('accounts').innerJoin('entities', 'entities.id', 'accounts.entity_id').innerJoin('customers', 'customers.id', 'entities.customer_id');
 }

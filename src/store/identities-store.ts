@@ -3,7 +3,7 @@ import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
 import type { IdentitiesTable, Tables } from '../db/tables.js';
 import type { Identity } from '../model/identity.js';
 import { lockLinkedEntity } from './entities-store.js';
-import { entityGateColumns, gateOf, type EntityGate } from './gates.js';
+import { entitiesWithOwner, entityGateColumns, gateOf, type EntityGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 /** The personal columns of `identities`: each sealed on its own, bound to its entity. */
@@ -33,9 +33,7 @@ export interface EntityIdentity extends EntityGate {
 export async function identitiesOfEntities(db: Kysely<Tables>, vault: PersonalDataVault, entityIds: readonly string[]): Promise<Map<string, EntityIdentity>> {
   const found = new Map<string, EntityIdentity>();
   if (entityIds.length === 0) return found;
-  const rows = await db
-    .selectFrom('entities')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  const rows = await entitiesWithOwner(db)
     .leftJoin('identities', 'identities.entity_id', 'entities.id')
     .select([
       ...entityGateColumns,

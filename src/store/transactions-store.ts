@@ -3,7 +3,7 @@ import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/ta
 import { normalizeCategory } from '../model/categories.js';
 import type { Transaction } from '../model/transaction.js';
 import { lockLinkedAccount } from './entities-store.js';
-import { entityGateColumns, gateOf, type AccountGate } from './gates.js';
+import { accountsWithOwner, entityGateColumns, gateOf, type AccountGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 export type TransactionRow = Selectable<TransactionsTable>;
@@ -17,10 +17,7 @@ export interface AccountRanges extends AccountGate {
 export async function rangesOfAccounts(db: Kysely<Tables>, accountIds: readonly string[]): Promise<Map<string, AccountRanges>> {
   const found = new Map<string, AccountRanges>();
   if (accountIds.length === 0) return found;
-  const rows = await db
-    .selectFrom('accounts')
-    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
-    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+  const rows = await accountsWithOwner(db)
     .leftJoin('transaction_ranges', 'transaction_ranges.account_id', 'accounts.id')
     .select([
       'accounts.id as account_id',

@@ -115,7 +115,7 @@ export function transactionFromV1(transaction: wire.LeanTransaction): Transactio
 }
 
 /** Lean's transaction timestamps; one without a zone is read as UTC. */
-export function leanInstant(text: string): Date {
+function leanInstant(text: string): Date {
   return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }
 
