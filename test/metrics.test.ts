@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
 import { createCustomer, leanCalls, linkBank, webhooksApplied } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { leanEndpoint } from './kit/lean-version.js';
 import { errorCodes, postGraphQL } from './kit/graphql.js';
 import { eventually } from './kit/sandbox.js';
 import { subscribe } from './kit/subscriptions.js';
@@ -120,7 +121,7 @@ describe('GET /metrics on the main port (services only)', () => {
     const linked = await linkBank(gateway, customer.leanCustomerId, 'LEANMB1');
     const accounts = linked.accountIds.length;
     expect(accounts).toBeGreaterThan(0);
-    const endpoint = 'POST /v1/balance';
+    const endpoint = leanEndpoint('balance');
     const before = await metrics();
     const emulatorBefore = (await leanCalls(gateway)).calls[endpoint] ?? 0;
 

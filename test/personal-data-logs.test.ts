@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './kit/database.js';
 import { createCustomer, globalId, linkBank, sandboxControl, type CreatedCustomer, type LinkedEntity } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { leanEndpoint } from './kit/lean-version.js';
 import { errorCodes, postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER } from './kit/graphql.js';
 import { subscribe } from './kit/subscriptions.js';
 import { postWebhook, sign, TEST_WEBHOOK_SECRET } from './kit/webhooks.js';
@@ -108,7 +109,7 @@ describe('personal data and secrets never reach the logs', () => {
     expect((await postWebhook(gateway.url, badlySigned, sign(badlySigned, 'not-the-secret-0123456789'))).status).toBe(401);
 
     // A Lean fault on the identity endpoint: the entity is refreshed so identity is asked again, and Lean fails.
-    await sandboxControl(gateway, 'POST', '/sandbox/faults', { path: '/data/v1/identity', status: 500, count: 5 });
+    await sandboxControl(gateway, 'POST', '/sandbox/faults', { endpoint: leanEndpoint('identity'), status: 500, count: 5 });
     await asService('mutation ($e: ID!) { refreshEntity(entityId: $e) { id } }', { e: globalId('Entity', uae.id) });
     const faulted = await asService(ENTITY, { id: globalId('Entity', uae.id) });
     expect(errorCodes(faulted)).toContain('UPSTREAM_UNAVAILABLE');

@@ -52,8 +52,12 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-/** A rule of the fault API: the next `remaining` calls whose path starts with `path` fail or slow down. */
+/**
+ * A rule of the fault API: the next `remaining` calls whose path starts with `path` (or whose route
+ * template is `endpoint`, e.g. `GET /data/v2/accounts/{account_id}/balances`) fail or slow down.
+ */
 interface Fault {
+  readonly endpoint: string | undefined;
   readonly path: string | undefined;
   readonly status: number | undefined;
   readonly latencyMs: number;
@@ -176,7 +180,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       res.once('close', () => {
         inFlight.now -= 1;
       });
-      const fault = faults.find((f) => f.remaining > 0 && (f.path === undefined || path.startsWith(f.path)));
+      const fault = faults.find(
+        (f) => f.remaining > 0 && (f.path === undefined || path.startsWith(f.path)) && (f.endpoint === undefined || f.endpoint === leanRoute.endpoint),
+      );
       if (fault !== undefined) {
         fault.remaining -= 1;
         faults = faults.filter((f) => f.remaining > 0);
@@ -244,19 +250,20 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
 function readFault(body: unknown): Fault | string {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const { path, status, latency_ms: latency, count, retry_after_s: retryAfter, drop } = fields;
+  const { path, endpoint, status, latency_ms: latency, count, retry_after_s: retryAfter, drop } = fields;
   if (path !== undefined && typeof path !== 'string') return 'path must be a string';
+  if (endpoint !== undefined && typeof endpoint !== 'string') return 'endpoint must be a string (a route template such as GET /data/v2/accounts)';
   if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)) return 'status must be 400–599';
   if (latency !== undefined && (typeof latency !== 'number' || latency < 0 || latency > 120_000)) return 'latency_ms must be 0–120000';
   if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) return 'count must be a positive integer';
   if (retryAfter !== undefined && (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0)) return 'retry_after_s must be a non-negative integer';
   if (drop !== undefined && typeof drop !== 'boolean') return 'drop must be a boolean';
   if (status === undefined && latency === undefined && drop !== true) return 'give status, latency_ms or drop';
-  return { path, status, latencyMs: latency ?? 0, retryAfterSeconds: retryAfter, drop: drop === true, remaining: count ?? 1 };
+  return { path, endpoint, status, latencyMs: latency ?? 0, retryAfterSeconds: retryAfter, drop: drop === true, remaining: count ?? 1 };
 }
 
 function describeFault(fault: Fault) {
-  return { path: fault.path ?? null, status: fault.status ?? null, latency_ms: fault.latencyMs, drop: fault.drop, remaining: fault.remaining };
+  return { path: fault.path ?? null, endpoint: fault.endpoint ?? null, status: fault.status ?? null, latency_ms: fault.latencyMs, drop: fault.drop, remaining: fault.remaining };
 }
 
 function faultStatus(status: number): string {

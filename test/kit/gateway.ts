@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startGateway, type Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { LEAN_TEST_VERSION } from './lean-version.js';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,7 +26,16 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
     },
   });
   // The rate limit is off unless a test sets it: suites fire many requests at once.
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', GATEWAY_RESPONSE_CACHE_SECONDS: '0', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    LEAN_SANDBOX_PORT: '0',
+    GATEWAY_RATE_LIMIT_PER_SECOND: '0',
+    GATEWAY_RESPONSE_CACHE_SECONDS: '0',
+    ...versionOf(env),
+    ...env,
+  });
   const gateway = await startGateway(config, createLogger(config.logLevel, sink));
   return { ...gateway, logs };
 }
@@ -45,7 +55,7 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...env },
+    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...versionOf(env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -72,6 +82,12 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   });
   ready.catch(() => undefined); // observed by whoever awaits it
   return { child, stdout, stderr, ready, exited };
+}
+
+/** The suite's Lean generation, unless the test chose Lean credentials of its own (which decide the version). */
+function versionOf(env: Record<string, string>): Record<string, string> {
+  const ownCredentials = env['LEAN_CLIENT_ID'] !== undefined || env['LEAN_APP_TOKEN'] !== undefined;
+  return ownCredentials ? {} : { LEAN_API_VERSION: LEAN_TEST_VERSION };
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {
