@@ -22,7 +22,8 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let lean: TestSandbox;
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  lean = await startTestSandbox({ webhookUrl: () => receiver.url, refreshDelayMs: 150 });
+  // Long enough that a call right after a link or a refresh request still finds it pending, even on a loaded machine.
+  lean = await startTestSandbox({ webhookUrl: () => receiver.url, refreshDelayMs: 1_500 });
 });
 afterAll(async () => {
   await lean?.close();
@@ -46,7 +47,7 @@ async function link(bank: string, appUserId: string, extra: Record<string, unkno
 describe('the data-store workflow: entity.data.refresh.updated after each link', () => {
   it('KSA: entity.created, then the refresh PENDING, then FINISHED with every dataset OK and the transactions Lean holds', async () => {
     const { customerId, entityId, accountIds } = await link('LEA1_SAMAOB_SAU', 'refresh-ksa', { access_from: new Date(Date.now() - 400 * 86_400_000).toISOString(), access_to: new Date(Date.now() + 200 * 86_400_000).toISOString() });
-    await eventually(() => refreshWebhooks(entityId).length === 2);
+    await eventually(() => refreshWebhooks(entityId).length === 2, 15_000);
     const mine = received().filter((d) => JSON.stringify(d.json.payload).includes(entityId));
     expect(mine.map((d) => `${d.json.type} ${d.json.type === 'entity.created' ? '' : d.json.payload.status}`.trim())).toEqual([
       'entity.created',
@@ -71,7 +72,7 @@ describe('the data-store workflow: entity.data.refresh.updated after each link',
 
   it('UAE: the refresh ends OK, and the datasets only KSA offers are UNSUPPORTED', async () => {
     const { entityId } = await link('LEANMB2', 'refresh-uae');
-    await eventually(() => refreshWebhooks(entityId).length === 2);
+    await eventually(() => refreshWebhooks(entityId).length === 2, 15_000);
     const finished = refreshWebhooks(entityId)[1]?.json.payload;
     expect(finished?.status).toBe('OK');
     for (const account of finished?.data_status.account_data ?? []) {
@@ -88,7 +89,7 @@ describe('POST /data/v2/refreshes and the reads of refreshes', () => {
     const duplicate = await lean.v2('POST', '/data/v2/refreshes', { entity_id: entityId });
     expect(duplicate.status).toBe(429);
     expect(duplicate.body).toEqual({ timestamp: expect.any(String) as unknown, status: 'DUPLICATED_REQUEST', message: 'Data refresh is already pending.', metadata: null });
-    await eventually(() => refreshWebhooks(entityId).length === 2);
+    await eventually(() => refreshWebhooks(entityId).length === 2, 15_000);
 
     const triggered = await lean.v2('POST', '/data/v2/refreshes', { entity_id: entityId });
     expect(triggered.status).toBe(200);
@@ -98,7 +99,7 @@ describe('POST /data/v2/refreshes and the reads of refreshes', () => {
 
     const whilePending = (await lean.v2('GET', `/data/v2/refreshes/${refreshId}?entity_id=${entityId}`)).body as { status: string; data_status: { accounts: string } };
     expect(whilePending).toMatchObject({ status: 'PENDING', data_status: { accounts: 'PENDING' } });
-    await eventually(() => refreshWebhooks(entityId).length === 4);
+    await eventually(() => refreshWebhooks(entityId).length === 4, 15_000);
     expect(refreshWebhooks(entityId).map((d) => [d.json.payload.refresh_id === refreshId, d.json.payload.status])).toEqual([
       [false, 'PENDING'],
       [false, 'FINISHED'],
@@ -144,7 +145,7 @@ describe('POST /data/v2/refreshes and the reads of refreshes', () => {
     try {
       const customer = await quiet.lean.createCustomer('quiet-user');
       const entity = await quiet.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
-      await eventually(async () => ((await quiet.v2('GET', `/data/v2/refreshes?entity_id=${entity.body.id}`)).body as { content: { status: string }[] }).content[0]?.status === 'OK');
+      await eventually(async () => ((await quiet.v2('GET', `/data/v2/refreshes?entity_id=${entity.body.id}`)).body as { content: { status: string }[] }).content[0]?.status === 'OK', 15_000);
       expect((await quiet.v2('POST', '/data/v2/refreshes', { entity_id: entity.body.id })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(quietReceiver.received.map((d) => (JSON.parse(d.body) as { type: string }).type)).toEqual(['entity.created']);
@@ -164,7 +165,7 @@ describe('POST /data/v2/refreshes and the reads of refreshes', () => {
       const customer = await first.lean.createCustomer('persisted-refresh');
       const entity = await first.control<{ id: string }>('POST', '/sandbox/connect', { customer_id: customer.id, bank_identifier: 'LEANMB1', permissions: ['accounts'] });
       const finished = async (sandbox: TestSandbox) => ((await sandbox.v2('GET', `/data/v2/refreshes?entity_id=${entity.body.id}`)).body as { content: { refresh_id: string; status: string }[] }).content;
-      await eventually(async () => (await finished(first))[0]?.status === 'OK');
+      await eventually(async () => (await finished(first))[0]?.status === 'OK', 15_000);
       const before = await finished(first);
       await first.close();
       const second = await startTestSandbox({ stateFile });

@@ -81,7 +81,8 @@ let ksa: Fetched;
 let uae: Fetched;
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  lean = await startTestSandbox({ webhookUrl: () => receiver.url });
+  // Refreshes last long enough that the 429 of a second request right after the first is certain.
+  lean = await startTestSandbox({ webhookUrl: () => receiver.url, refreshDelayMs: 1_500 });
   ksa = await fetchEverything('KSA');
   uae = await fetchEverything('UAE');
 }, 120_000);
@@ -173,7 +174,8 @@ describe('refreshes and their webhook have the keys of Lean’s samples', () => 
   });
 
   it('entity.data.refresh.updated, KSA and UAE, PENDING and finished', async () => {
-    await eventually(() => receiver.received.filter((d) => d.body.includes('entity.data.refresh.updated') && d.body.includes(uae.entityId)).length >= 2);
+    const refreshesOf = (entityId: string) => receiver.received.filter((d) => d.body.includes('entity.data.refresh.updated') && d.body.includes(entityId)).length;
+    await eventually(() => refreshesOf(ksa.entityId) >= 2 && refreshesOf(uae.entityId) >= 2, 15_000);
     for (const region of ['KSA', 'UAE'] as const) {
       const entityId = region === 'KSA' ? ksa.entityId : uae.entityId;
       const sample = postmanWebhook(region, 'entity.data.refresh.updated') as Json;

@@ -95,18 +95,23 @@ describe('OAuth2 client credentials (POST /oauth2/token)', () => {
   });
 
   it('a token expires after tokenTtlMs: then, like one never issued, it answers 401 INVALID_TOKEN', async () => {
-    const short = await startTestSandbox({ tokenTtlMs: 400 });
+    const ttlMs = 1_000;
+    const short = await startTestSandbox({ tokenTtlMs: ttlMs });
     try {
       const { entityId } = await linked(short, 'LEANMB1');
+      const granted = Date.now();
       const grant = (await (
         await fetch(`${short.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...credentials, scope: 'api' }) })
       ).json()) as { access_token: string; expires_in: number };
+      const grantedBy = Date.now();
       expect(grant.expires_in).toBe(0);
       const read = () => short.raw('GET', `/data/v2/accounts?entity_id=${entityId}`, undefined, { 'lean-app-token': '', authorization: `Bearer ${grant.access_token}` });
       const call = (authorization: string) => fetch(`${short.url}/data/v2/accounts?entity_id=${entityId}`, { headers: { authorization } });
-      expect((await call(`Bearer ${grant.access_token}`)).status).toBe(200);
+      const fresh = await call(`Bearer ${grant.access_token}`);
+      // Asserted only when the machine answered within the lifetime (a loaded test machine may not).
+      if (Date.now() - granted < ttlMs) expect(fresh.status).toBe(200);
       expect((await read()).status).toBe(400); // an empty lean-app-token is still a second credential
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, grantedBy + ttlMs + 50 - Date.now())));
       const expired = await call(`Bearer ${grant.access_token}`);
       expect(expired.status).toBe(401);
       expect(await expired.json()).toMatchObject({ status: 'INVALID_TOKEN', metadata: null });
@@ -315,7 +320,7 @@ describe('v2 error bodies (Lean’s samples: results_id on all but CONSENT_EXPIR
 
 describe('the asynchronous bank and the bank whose sessions expire, on v2', () => {
   it('LEANMB3_ASYNC: transactions answer PENDING with a results_id; results.ready follows; GET /data/v2/results gives the v2 envelope', async () => {
-    const slow = await startTestSandbox({ resultsDelayMs: 300 });
+    const slow = await startTestSandbox({ resultsDelayMs: 1_000 });
     try {
       const { entityId, accountId } = await linked(slow, 'LEANMB3_ASYNC');
       const path = `/data/v2/accounts/${accountId}/transactions?entity_id=${entityId}&start_date=${day(-30)}&end_date=${day(-1)}&size=5`;
@@ -331,7 +336,9 @@ describe('the asynchronous bank and the bank whose sessions expire, on v2', () =
         data: null,
       });
       const resultsId = (pending.body as { results_id: string }).results_id;
-      expect((await slow.v2('GET', `/data/v2/results/${resultsId}`)).status).toBe(404);
+      const asked = Date.now();
+      const early = await slow.v2('GET', `/data/v2/results/${resultsId}`);
+      if (Date.now() - asked < 1_000) expect(early.status).toBe(404);
       await eventually(() => slow.sandbox.webhooks.some((w) => w.type === 'results.ready' && w.body.includes(resultsId)));
       const results = await slow.v2('GET', `/data/v2/results/${resultsId}`);
       expect(results.status).toBe(200);
@@ -341,20 +348,25 @@ describe('the asynchronous bank and the bank whose sessions expire, on v2', () =
       expect((await slow.raw('GET', `/v1/results/${resultsId}`)).status).toBe(404);
       expect(((await slow.v2('GET', `/data/v2/accounts?entity_id=${entityId}`)).body as { status: string }).status).toBe('OK');
       // async=true takes the asynchronous flow on any bank.
-      const asked = await slow.v2('GET', `/data/v2/accounts?entity_id=${entityId}&async=true`);
-      expect((asked.body as { status: string }).status).toBe('PENDING');
+      const asynchronous = await slow.v2('GET', `/data/v2/accounts?entity_id=${entityId}&async=true`);
+      expect((asynchronous.body as { status: string }).status).toBe('PENDING');
     } finally {
       await slow.close();
     }
   });
 
   it('LEANMB4_OTP: after the session, RECONNECT_REQUIRED with data.reconnect_id; the reconnect sends entity.reconnected and results.ready', async () => {
-    const otp = await startTestSandbox({ sessionTtlMs: 200 });
+    const sessionTtlMs = 1_000;
+    const otp = await startTestSandbox({ sessionTtlMs });
     try {
+      const linkedAt = Date.now();
       const { entityId, accountId } = await linked(otp, 'LEANMB4_OTP');
+      const linkedBy = Date.now();
       const path = `/data/v2/accounts/${accountId}/balances?entity_id=${entityId}`;
-      expect(((await otp.v2('GET', path)).body as { status: string }).status).toBe('OK');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      const during = await otp.v2('GET', path);
+      // Asserted only when the machine answered within the session (a loaded test machine may not).
+      if (Date.now() - linkedAt < sessionTtlMs) expect((during.body as { status: string }).status).toBe('OK');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, linkedBy + sessionTtlMs + 50 - Date.now())));
       const reconnect = await otp.v2('GET', path);
       expect(reconnect.body).toEqual({
         status: 'RECONNECT_REQUIRED',

@@ -20,6 +20,13 @@ export function twoDigits(value: number): string {
   return String(value).padStart(2, '0');
 }
 
+/** A real `YYYY-MM-DD` day (not 2024-02-30). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 /** `YYYY-MM-DD` of a day number. */
 export function isoDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);

@@ -144,6 +144,13 @@ export class DataAnswers {
   }
 }
 
+/** The account a per-account call names; the checks before rendering made sure it is the entity's. */
+export function accountOf(data: SandboxData, entity: EntityRecord, bank: SandboxBankProfile, accountId: string | undefined): SandboxAccount {
+  const account = data.accounts(entity.id, bank).find((a) => a.account_id === accountId);
+  if (account === undefined) throw new Error('account vanished between checks');
+  return account;
+}
+
 function refused(answer: SandboxAnswer): DataOutcome {
   return { kind: 'refused', answer };
 }

@@ -22,8 +22,6 @@ import {
 } from './records.js';
 import { Refreshes, type RefreshRecord } from './refreshes.js';
 
-export { invalidParameters, leanError, type CustomerRecord, type EntityRecord, type SandboxAnswer } from './records.js';
-
 export interface SandboxStateOptions {
   readonly seed: string;
   readonly resultsDelayMs: number;

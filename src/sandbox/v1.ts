@@ -1,12 +1,9 @@
 // Lean's v1 face: the seed docs' `POST /data/v1/*`, `/v1/*` calls with `lean-app-token`, and `/customers/v1`.
-import type { SandboxBankProfile } from './banks.js';
-import type { DataCall, DataOutcome } from './data-answers.js';
-import type { SandboxAccount } from './data.js';
-import { consentedFrom, invalidParameters, leanError, UUID, type EntityRecord, type SandboxAnswer } from './records.js';
+import { isCalendarDate } from './calendar.js';
+import { accountOf, type DataCall, type DataOutcome } from './data-answers.js';
+import { consentedFrom, invalidParameters, leanError, UUID, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
 import type { SandboxState } from './state.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `/customers/v1`: v1 calls it with the app token, v2 with an api bearer token. */
 export function customerRoutes(state: SandboxState): Route[] {
@@ -53,7 +50,7 @@ function v1DataCall(state: SandboxState, kind: V1Kind, body: unknown): SandboxAn
   if (typeof accountId !== 'string' || !UUID.test(accountId)) return invalidParameters('account_id', accountId);
   if (kind === 'balance') {
     return call((entity, bank) => {
-      const account = accountOf(state, entity, bank, accountId);
+      const account = accountOf(state.data, entity, bank, accountId);
       return {
         status: 'OK',
         payload: { balance: state.data.balance(account), currency_code: account.currency_code, account_id: account.account_id, account_name: account.name, account_type: account.type },
@@ -68,7 +65,7 @@ function v1DataCall(state: SandboxState, kind: V1Kind, body: unknown): SandboxAn
   if (startDate > endDate) return invalidParameters('start_date', `${startDate} (after end_date ${endDate})`);
   if (typeof insights !== 'boolean') return invalidParameters('insights', insights);
   return call((entity, bank) => {
-    const account = accountOf(state, entity, bank, accountId);
+    const account = accountOf(state.data, entity, bank, accountId);
     // A SAMA consent limits how far back transactions may be read.
     const from = consentedFrom(entity);
     const now = state.now();
@@ -114,15 +111,3 @@ function v1Results(state: SandboxState, resultsId: string): SandboxAnswer {
     : { status: 200, body };
 }
 
-/** The account a per-account call names; the checks before rendering made sure it is the entity's. */
-export function accountOf(state: SandboxState, entity: EntityRecord, bank: SandboxBankProfile, accountId: string | undefined): SandboxAccount {
-  const account = state.data.accounts(entity.id, bank).find((a) => a.account_id === accountId);
-  if (account === undefined) throw new Error('account vanished between checks');
-  return account;
-}
-
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}

@@ -3,14 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DataKind } from './bank-behaviours.js';
 import type { SandboxBankProfile } from './banks.js';
-import { isoDay, parseDay, threeYearsBefore } from './calendar.js';
-import type { DataCall, DataOutcome } from './data-answers.js';
+import { isCalendarDate, isoDay, parseDay, threeYearsBefore } from './calendar.js';
+import { accountOf, type DataCall, type DataOutcome } from './data-answers.js';
 import type { SandboxAccount } from './data.js';
 import { consentedFrom, invalidParameters, leanError, UUID, type EntityRecord, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
 import type { SandboxState } from './state.js';
 import type { GeneratedTransaction } from './transactions.js';
-import { accountOf, isCalendarDate } from './v1.js';
 import { v2AccountIdentities, v2Beneficiaries, v2DirectDebits, v2ScheduledPayments, v2StandingOrders } from './v2-ksa-datasets.js';
 import { v2Account, v2Balances, v2Identity } from './v2-items.js';
 import { statementLines, v2Transaction } from './v2-transactions.js';
@@ -168,7 +167,7 @@ function read(state: SandboxState, history: HistoryCache, dataset: Dataset, rawQ
   if (accountId !== undefined && !UUID.test(accountId)) return invalidParameters('account_id', accountId, randomUUID());
   const render: DataCall['render'] = (entity, bank, resultsId) => {
     const now = state.now();
-    const context: ItemContext = { state, history, entity, bank, account: accountId === undefined ? undefined : accountOf(state, entity, bank, accountId), query, now };
+    const context: ItemContext = { state, history, entity, bank, account: accountId === undefined ? undefined : accountOf(state.data, entity, bank, accountId), query, now };
     const page = query.page ?? 0;
     const size = query.size ?? V2_DEFAULT_PAGE_SIZE;
     const items = dataset.items(context);
