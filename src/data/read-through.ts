@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
+import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 import { tracedBatch } from '../observability/tracing.js';
 import type { InFlight } from './in-flight.js';
 import type { Outcome } from './outcome.js';
@@ -77,6 +77,8 @@ export function isFresh(fetchedAt: Date | null, windowMs: number, now: Date): bo
 export function isUpstreamFault(error: unknown): boolean {
   return (
     error instanceof LeanUnavailableError ||
+    // Credentials refused: Lean gives nothing until the operators fix them, so a copy beats an error.
+    error instanceof LeanAuthError ||
     error instanceof LeanProtocolError ||
     error instanceof LeanFailedError ||
     (error instanceof LeanApiError && (error.httpStatus >= 500 || error.httpStatus === 429))

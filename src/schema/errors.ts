@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { mayReadPersonalData, PERSONAL_DATA_SCOPE } from '../auth/scopes.js';
-import { LeanApiError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
+import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 
 /** Codes a client can switch on (`extensions.code`), beyond those of authentication. */
 export type DataErrorCode =
@@ -52,6 +52,10 @@ export function upstreamError(error: unknown, path?: readonly (string | number)[
         ...retryAfter(error.retryAfterMs),
       }),
     );
+  }
+  if (error instanceof LeanAuthError) {
+    // The operators' problem, not the caller's: no client id, no detail beyond what to tell support.
+    return new GraphQLError("Lean refused the gateway's credentials; the operators have to fix them", options('UPSTREAM_UNAVAILABLE', { reason: 'credentials_refused', correlationId: error.correlationId }));
   }
   if (error instanceof LeanFailedError) {
     return new GraphQLError(`Lean could not fetch the data (${error.leanStatus})`, options('UPSTREAM_ERROR', { leanStatus: error.leanStatus, correlationId: error.correlationId }));
