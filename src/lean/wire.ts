@@ -29,41 +29,6 @@ const optionalText = z.string().nullable().optional();
 
 export { PERMISSION_NAMES, type PermissionName };
 
-export const permissions = z.object(
-  Object.fromEntries(PERMISSION_NAMES.map((name) => [name, z.boolean().optional()])) as Record<PermissionName, z.ZodOptional<z.ZodBoolean>>,
-);
-
-export const customer = z.object({ customer_id: text, app_user_id: text });
-
-export const consentAccount = z.object({
-  scheme_name: text,
-  identification: text,
-  name: optionalText,
-  secondary_identification: optionalText,
-});
-
-export const consent = z.object({
-  id: text,
-  bank_consent_id: optionalText,
-  consent_status: text,
-  permissions,
-  creation_date_time: optionalText,
-  status_update_date_time: optionalText,
-  expiration_date_time: optionalText,
-  transaction_from_date_time: optionalText,
-  transaction_to_date_time: optionalText,
-  accounts: z.array(consentAccount).optional(),
-});
-
-export const entity = z.object({
-  id: text,
-  customer_id: text,
-  bank_identifier: text,
-  account_type: text.optional(),
-  permissions,
-  consents: z.array(consent).optional(),
-});
-
 export const identity = z.object({
   full_name: optionalText,
   mobile_number: optionalText,
@@ -138,11 +103,7 @@ export const webhookEnvelope = z.object({
   event_id: optionalText,
 });
 
-export type LeanCustomer = z.output<typeof customer>;
-export type LeanEntity = z.output<typeof entity>;
-export type LeanConsent = z.output<typeof consent>;
 export type LeanIdentity = z.output<typeof identity>;
 export type LeanAccount = z.output<typeof account>;
 export type LeanBalance = z.output<typeof balance>;
 export type LeanTransaction = z.output<typeof transaction>;
-export type LeanPermissions = z.output<typeof permissions>;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import * as customers from '../lean/customers.js';
 import * as wire from '../lean/wire.js';
 import { v2OpenApi } from './openapi-v2.js';
 
 type JsonSchema = Record<string, unknown>;
 
-/** Fields Lean leaves out in some answers: UAE entities have no account_type or consents; insights only when asked. */
-const OMITTABLE = new Set(['account_type', 'consents', 'insights', 'results_id']);
+/** Fields Lean leaves out in some answers: UAE entities have no account_type or consents, v1 entities no bank_type or created_at; insights only when asked. */
+const OMITTABLE = new Set(['account_type', 'bank_type', 'created_at', 'consents', 'insights', 'results_id']);
 
 /**
  * The emulator's contract as JSON Schema: the client's wire schemas, tightened to what the emulator
@@ -95,8 +96,8 @@ export function sandboxOpenApi(): JsonSchema {
       securitySchemes: { appToken: { type: 'apiKey', in: 'header', name: 'lean-app-token' }, ...v2OpenApi.securitySchemes },
       schemas: {
         ...v2OpenApi.schemas,
-        Customer: strict(wire.customer),
-        Entity: strict(wire.entity),
+        Customer: strict(customers.customer),
+        Entity: strict(customers.entity),
         Identity: strict(wire.identity),
         Accounts: strict(wire.accountsPayload),
         Balance: strict(wire.balance),

@@ -10,19 +10,11 @@ import { LeanApiError, LeanProtocolError } from '../../model/upstream-errors.js'
 import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
 import type { LeanCall, LeanCallCounter, LeanTransport } from '../transport.js';
 import * as wire from '../wire.js';
-import { V1_DATA_PAYLOADS, v1Customer, v1Entities, v1Entity } from './map.js';
+import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
+import { V1_DATA_PAYLOADS } from './map.js';
+import { dataOutcomeOf } from '../data-outcome.js';
 
-const OUTCOME_BY_STATUS: Record<string, string> = {
-  OK: 'ok',
-  PENDING: 'pending',
-  RECONNECT_REQUIRED: 'reconnect_required',
-  FAILED: 'failed',
-  CONSENT_EXPIRED: 'consent_expired',
-};
-const dataOutcome = (body: unknown): string => {
-  const status = wire.dataEnvelope.safeParse(body);
-  return status.success ? (OUTCOME_BY_STATUS[status.data.status] ?? 'failed') : 'malformed';
-};
+const dataOutcome = dataOutcomeOf(wire.dataEnvelope);
 
 const segment = encodeURIComponent;
 
@@ -39,15 +31,15 @@ export class LeanV1Client implements LeanApi {
 
   /** Creates a customer. Never retried blindly: a lost answer must be resolved by a lookup, not a second create. */
   createCustomer(appUserId: string): Promise<Customer> {
-    return this.fetch(v1Customer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false });
+    return this.fetch(customerAnswer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false });
   }
 
   getCustomer(customerId: string): Promise<Customer> {
-    return this.fetch(v1Customer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true });
+    return this.fetch(customerAnswer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true });
   }
 
   getCustomerByAppUserId(appUserId: string): Promise<Customer> {
-    return this.fetch(v1Customer, {
+    return this.fetch(customerAnswer, {
       method: 'GET',
       path: `/customers/v1/app-user-id/${segment(appUserId)}`,
       endpoint: 'GET /customers/v1/app-user-id/{app_user_id}',
@@ -56,7 +48,7 @@ export class LeanV1Client implements LeanApi {
   }
 
   listEntities(customerId: string): Promise<Entity[]> {
-    return this.fetch(v1Entities, {
+    return this.fetch(entitiesAnswer, {
       method: 'GET',
       path: `/customers/v1/${segment(customerId)}/entities`,
       endpoint: 'GET /customers/v1/{customer_id}/entities',
@@ -65,7 +57,7 @@ export class LeanV1Client implements LeanApi {
   }
 
   getEntity(customerId: string, entityId: string): Promise<Entity> {
-    return this.fetch(v1Entity, {
+    return this.fetch(entityAnswer, {
       method: 'GET',
       path: `/customers/v1/${segment(customerId)}/entities/${segment(entityId)}`,
       endpoint: 'GET /customers/v1/{customer_id}/entities/{entity_id}',

@@ -12,8 +12,10 @@ import type { CircuitSettings } from '../circuits.js';
 import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
 import { OAuthTokenSource, type CustomerAccessToken } from '../oauth-token.js';
 import { LeanCallCounter, LeanTransport, type LeanCall, type LeanCallObserver } from '../transport.js';
-import { toAccount, toBalance, toCustomer, toDate, toEntity, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
+import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
+import { toAccount, toBalance, toDate, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
 import * as wire from './wire.js';
+import { dataOutcomeOf } from '../data-outcome.js';
 
 /** Customer-scoped tokens for the Link SDK; `OAuthTokenSource` is one. */
 export interface CustomerTokenSource {
@@ -52,17 +54,7 @@ const KINDS: { readonly [K in DataKind]: { readonly listKey: string; read(items:
   transactions: { listKey: 'transactions', read: (items) => toTransactions(z.array(wire.transaction).parse(items)) },
 };
 
-const OUTCOME_BY_STATUS: Readonly<Record<string, string>> = {
-  OK: 'ok',
-  PENDING: 'pending',
-  RECONNECT_REQUIRED: 'reconnect_required',
-  FAILED: 'failed',
-  CONSENT_EXPIRED: 'consent_expired',
-};
-const dataOutcome = (body: unknown): string => {
-  const envelope = wire.dataEnvelope.safeParse(body);
-  return envelope.success ? (OUTCOME_BY_STATUS[envelope.data.status] ?? 'failed') : 'malformed';
-};
+const dataOutcome = dataOutcomeOf(wire.dataEnvelope);
 
 const segment = encodeURIComponent;
 
@@ -96,42 +88,35 @@ export class LeanV2Client implements LeanApi {
 
   async createCustomer(appUserId: string): Promise<Customer> {
     // A 409 CUSTOMER_ALREADY_EXISTS surfaces as LeanApiError with that leanStatus: the caller adopts the customer.
-    return toCustomer(await this.fetch(wire.customer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false }));
+    return this.fetch(customerAnswer, { method: 'POST', path: '/customers/v1/', endpoint: 'POST /customers/v1', body: { app_user_id: appUserId }, retry: false }, 'json');
   }
 
   async getCustomer(customerId: string): Promise<Customer> {
-    return toCustomer(await this.fetch(wire.customer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true }));
+    return this.fetch(customerAnswer, { method: 'GET', path: `/customers/v1/${segment(customerId)}`, endpoint: 'GET /customers/v1/{customer_id}', retry: true }, 'json');
   }
 
   async getCustomerByAppUserId(appUserId: string): Promise<Customer> {
-    return toCustomer(
-      await this.fetch(wire.customer, {
-        method: 'GET',
-        path: `/customers/v1/app-user-id/${segment(appUserId)}`,
-        endpoint: 'GET /customers/v1/app-user-id/{app_user_id}',
-        retry: true,
-      }),
+    return this.fetch(
+      customerAnswer,
+      { method: 'GET', path: `/customers/v1/app-user-id/${segment(appUserId)}`, endpoint: 'GET /customers/v1/app-user-id/{app_user_id}', retry: true },
+      'json',
     );
   }
 
   async listEntities(customerId: string): Promise<Entity[]> {
-    const entities = await this.fetch(z.array(wire.entity), {
-      method: 'GET',
-      path: `/customers/v1/${segment(customerId)}/entities`,
-      endpoint: 'GET /customers/v1/{customer_id}/entities',
-      retry: true,
-    });
-    return entities.map(toEntity);
+    return this.fetch(entitiesAnswer, { method: 'GET', path: `/customers/v1/${segment(customerId)}/entities`, endpoint: 'GET /customers/v1/{customer_id}/entities', retry: true }, 'json');
   }
 
   async getEntity(customerId: string, entityId: string): Promise<Entity> {
-    return toEntity(
-      await this.fetch(wire.entity, {
+    return this.fetch(
+      entityAnswer,
+      {
         method: 'GET',
         path: `/customers/v1/${segment(customerId)}/entities/${segment(entityId)}`,
         endpoint: 'GET /customers/v1/{customer_id}/entities/{entity_id}',
         retry: true,
-      }),
+      },
+      'json',
     );
   }
 
@@ -211,8 +196,9 @@ export class LeanV2Client implements LeanApi {
     await this.onClose?.();
   }
 
-  private async fetch<S extends z.ZodType>(schema: S, call: LeanCall): Promise<z.output<S>> {
-    const answer = await this.transport.send({ ...call, parse: 'lossless' });
+  /** One call, its body parsed once: lossless where money may be in it; `/customers/v1` carries none. */
+  private async fetch<S extends z.ZodType>(schema: S, call: LeanCall, parse: 'json' | 'lossless' = 'lossless'): Promise<z.output<S>> {
+    const answer = await this.transport.send({ ...call, parse });
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) throw new LeanProtocolError({ correlationId: answer.correlationId, endpoint: call.endpoint, problem: describe(parsed.error) });
     return parsed.data;

@@ -1,10 +1,7 @@
 import type { Account } from '../../model/account.js';
 import { headlineBalance, type Balance, type BalanceEntry } from '../../model/balance.js';
-import type { Customer } from '../../model/customer.js';
-import type { Consent, Entity } from '../../model/entity.js';
 import type { Identity } from '../../model/identity.js';
 import type { CreditDebit, DecimalText } from '../../model/money.js';
-import { PERMISSION_NAMES, type Permissions } from '../../model/permissions.js';
 import type { Counterparty, Transaction } from '../../model/transaction.js';
 import type * as wire from './wire.js';
 
@@ -16,53 +13,6 @@ export class UnreadableAnswer extends Error {
     super(problem);
     this.name = 'UnreadableAnswer';
   }
-}
-
-export function toCustomer(customer: wire.LeanV2Customer): Customer {
-  return { id: customer.customer_id, appUserId: customer.app_user_id };
-}
-
-export function toEntity(entity: wire.LeanV2Entity): Entity {
-  return {
-    id: entity.id,
-    customerId: entity.customer_id,
-    bankIdentifier: entity.bank_identifier,
-    accountType: entity.account_type ?? null,
-    bankType: entity.bank_type ?? null,
-    permissions: toPermissions(entity.permissions),
-    createdAt: toDate(entity.created_at),
-    consents: entity.consents?.map(toConsent) ?? undefined,
-  };
-}
-
-function toConsent(consent: wire.LeanV2Consent): Consent {
-  return {
-    id: consent.id,
-    bankConsentId: consent.bank_consent_id ?? null,
-    status: consent.consent_status ?? consent.standard_consent_status ?? 'UNKNOWN',
-    permissions: toPermissions(consent.permissions),
-    createdAt: toDate(consent.creation_date_time),
-    statusUpdatedAt: toDate(consent.status_update_date_time),
-    expiresAt: toDate(consent.expiration_date_time),
-    transactionsFrom: toDate(consent.transaction_from_date_time),
-    transactionsTo: toDate(consent.transaction_to_date_time),
-    accounts: (consent.accounts ?? []).map((account) => ({
-      schemeName: account.scheme_name,
-      identification: account.identification,
-      name: account.name ?? null,
-      secondaryIdentification: account.secondary_identification ?? null,
-    })),
-  };
-}
-
-/** The permissions the gateway knows, as Lean flagged them; others (Lean grows) are left out. */
-function toPermissions(flags: Readonly<Record<string, unknown>> | null | undefined): Permissions {
-  const permissions: Permissions = {};
-  for (const name of PERMISSION_NAMES) {
-    const flag = flags?.[name];
-    if (typeof flag === 'boolean') permissions[name] = flag;
-  }
-  return permissions;
 }
 
 /**

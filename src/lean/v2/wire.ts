@@ -62,43 +62,6 @@ export function listOf(listKey: string) {
 /** … and the page it is (none: the whole list). */
 export const pageOf = z.object({ page: page.nullish() });
 
-const permissionFlags = z.record(z.string(), z.unknown());
-
-export const customer = z.object({ customer_id: text, app_user_id: text });
-
-export const consentAccount = z.object({
-  scheme_name: text,
-  identification: text,
-  name: optionalText,
-  secondary_identification: optionalText,
-});
-
-export const consent = z.object({
-  id: text,
-  bank_consent_id: textOrNumber,
-  consent_status: optionalText,
-  standard_consent_status: optionalText,
-  permissions: permissionFlags.nullish(),
-  creation_date_time: optionalText,
-  status_update_date_time: optionalText,
-  expiration_date_time: optionalText,
-  transaction_from_date_time: optionalText,
-  transaction_to_date_time: optionalText,
-  accounts: z.array(consentAccount).nullish(),
-});
-
-/** A v2 entity: `bank_type` and `created_at`, no `account_type` (accepted if Lean sends it again). */
-export const entity = z.object({
-  id: text,
-  customer_id: text,
-  bank_identifier: text,
-  account_type: optionalText,
-  bank_type: optionalText,
-  created_at: optionalText,
-  permissions: permissionFlags.nullish(),
-  consents: z.array(consent).nullish(),
-});
-
 export const accountIdentifier = z.object({ scheme_name: optionalText, identification: optionalText, name: optionalText });
 
 export const account = z.object({
@@ -190,9 +153,6 @@ export const transaction = z.object({
 /** `POST /data/v2/refreshes` 200: `{refresh_id, status: "OK", message, timestamp}`. */
 export const refreshStarted = z.object({ refresh_id: optionalText, status: optionalText, message: optionalText });
 
-export type LeanV2Customer = z.output<typeof customer>;
-export type LeanV2Entity = z.output<typeof entity>;
-export type LeanV2Consent = z.output<typeof consent>;
 export type LeanV2Account = z.output<typeof account>;
 export type LeanV2Identity = z.output<typeof identity>;
 export type LeanV2Address = z.output<typeof address>;
