@@ -108,7 +108,7 @@ describe('personal data and secrets never reach the logs', () => {
     expect((await postWebhook(gateway.url, badlySigned, sign(badlySigned, 'not-the-secret-0123456789'))).status).toBe(401);
 
     // A Lean fault on the identity endpoint: the entity is refreshed so identity is asked again, and Lean fails.
-    await sandboxControl(gateway, 'POST', '/sandbox/faults', { path: '/data/v1/identity', status: 500, count: 5 });
+    await sandboxControl(gateway, 'POST', '/sandbox/faults', { path: '/data/v2/identity', status: 500, count: 5 });
     await asService('mutation ($e: ID!) { refreshEntity(entityId: $e) { id } }', { e: globalId('Entity', uae.id) });
     const faulted = await asService(ENTITY, { id: globalId('Entity', uae.id) });
     expect(errorCodes(faulted)).toContain('UPSTREAM_UNAVAILABLE');
