@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { getOperationAST, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AccountDetailsDocument,
   AccountTransactionsDocument,
   CreateCustomerDocument,
   CustomerOverviewDocument,
@@ -139,6 +140,8 @@ describe('the example operations, end to end', () => {
     expect(entity.bank).toMatchObject({ identifier: 'LEANMB1', region: 'UAE' });
     // Name, logo and colours arrived with Lean's entity.created webhook.
     expect(entity.bank.name).toBe('Lean Mock Bank');
+    // The emulator speaks Lean's v2 API by default: what v2 adds is filled (tested field by field in lean-v2-fields.test.ts).
+    expect(entity.bankType).toBe('RETAIL');
     expect([...entity.permissions].sort()).toEqual([...UAE_PERMISSIONS].sort());
     expect(entity.linkedAt).toMatch(ISO_INSTANT);
 
@@ -150,10 +153,13 @@ describe('the example operations, end to end', () => {
     for (const account of accounts) {
       expect(account.currency).toBe('AED');
       expect(account.iban).toMatch(/^AE\d{21}$/);
+      expect(account.holderName).toMatch(/\S+ \S+/);
+      expect(['CURRENT', 'SAVINGS', 'CREDIT']).toContain(account.subType);
+      expect(account).toMatchObject({ status: 'ENABLED', nickname: account.name });
       expect(account.balance?.__typename).toBe('Balance');
       if (account.balance?.__typename === 'Balance') {
         expect(account.balance.amount).toMatch(DECIMAL);
-        expect(account.balance).toMatchObject({ currency: 'AED', stale: false });
+        expect(account.balance).toMatchObject({ currency: 'AED', stale: false, type: 'INTERIM_AVAILABLE' });
         expect(account.balance.fetchedAt).toMatch(ISO_INSTANT);
       }
       expect(account.transactions?.__typename).toBe('TransactionConnection');
@@ -171,6 +177,26 @@ describe('the example operations, end to end', () => {
     }
     const withTransactions = accounts.filter((a) => a.transactions?.__typename === 'TransactionConnection' && a.transactions.edges.length > 0);
     expect(withTransactions.length).toBeGreaterThanOrEqual(1);
+    const merchants = withTransactions.flatMap((a) => (a.transactions?.__typename === 'TransactionConnection' ? a.transactions.edges.map(({ node }) => node.merchant?.name) : []));
+    expect(merchants.some((name) => typeof name === 'string' && name.length > 0)).toBe(true);
+  });
+
+  it('AccountDetails: the account as the bank describes it, and its balance of every balance type', async () => {
+    const account = accounts[0]!;
+    const { data } = await run(gateway, AccountDetailsDocument, { accountId: account.id });
+    if (data.node?.__typename !== 'Account') throw new Error('not an account');
+    expect(data.node).toMatchObject({ id: account.id, subType: account.subType, holderName: account.holderName, entity: { id: entity.id, bankType: 'RETAIL' } });
+    expect(data.node.openingDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const balance = data.node.balance;
+    if (balance?.__typename !== 'Balance') throw new Error(`no balance: ${JSON.stringify(balance)}`);
+    expect(balance.breakdown.map((entry) => entry.type)).toHaveLength(13);
+    const headline = balance.breakdown.find((entry) => entry.type === balance.type);
+    expect(headline).toMatchObject({ amount: balance.amount, currency: 'AED' });
+    for (const entry of balance.breakdown) {
+      expect(entry.amount).toMatch(DECIMAL);
+      expect(entry.creditDebit).toBe(entry.amount.startsWith('-') ? 'DEBIT' : 'CREDIT');
+      for (const line of entry.creditLines) expect(line.amount).toMatch(DECIMAL);
+    }
   });
 
   it('AccountTransactions: two pages through `after`, in order and without overlap', async () => {
@@ -192,6 +218,14 @@ describe('the example operations, end to end', () => {
     expect(first.pageInfo.endCursor).toBe(first.edges[4]!.cursor);
     const second = await page(first.pageInfo.endCursor);
     expect(second.edges).toHaveLength(5);
+
+    // Each transaction's details from Lean's v2 API, a service seeing the counterparty too.
+    for (const { node } of [...first.edges, ...second.edges]) {
+      expect(node.bookingStatus).toBe(node.pending ? 'PENDING' : 'BOOKED');
+      expect(node.valueDate).toMatch(ISO_INSTANT);
+      expect(node.transactionType).toMatch(/^[A-Z_]+$/);
+      expect(node.charges?.amount).toMatch(DECIMAL);
+    }
 
     const firstIds = first.edges.map((edge) => edge.node.id);
     const secondIds = second.edges.map((edge) => edge.node.id);

@@ -12,16 +12,16 @@ const SERVICE_KEY = 'svc_personal_data_0123456789abcdef0123';
 const K1 = Buffer.alloc(32, 0x11).toString('base64');
 const K2 = Buffer.alloc(32, 0x22).toString('base64');
 
-/** Everything personal an entity answers: identity, IBANs, and its consents' account identifiers and holder names. */
+/** Everything personal an entity answers: identity, IBANs and holder names, and its consents' account identifiers and holder names. */
 const ENTITY_PERSONAL_DATA = `query ($id: ID!) { node(id: $id) { ... on Entity {
   identity { __typename ... on Identity { fullName mobileNumber gender nationalIdentityNumber birthDate emailAddress address } }
-  accounts { __typename ... on AccountList { accounts { leanAccountId name iban } } }
+  accounts { __typename ... on AccountList { accounts { leanAccountId name iban holderName } } }
   consents { id accounts { schemeName identification name secondaryIdentification } }
 } } }`;
 
 interface EntityAnswer {
   identity: Record<string, string | null> & { __typename: string };
-  accounts: { __typename: string; accounts: { leanAccountId: string; name: string | null; iban: string | null }[] };
+  accounts: { __typename: string; accounts: { leanAccountId: string; name: string | null; iban: string | null; holderName: string | null }[] };
   consents: { id: string; accounts: { schemeName: string; identification: string | null; name: string | null; secondaryIdentification: string | null }[] }[];
 }
 
@@ -37,9 +37,9 @@ function personalValues(entity: EntityAnswer): string[] {
   const identity = Object.entries(entity.identity)
     .filter(([key]) => key !== '__typename' && key !== 'gender')
     .map(([, value]) => value);
-  const ibans = entity.accounts.accounts.map((account) => account.iban);
+  const accountValues = entity.accounts.accounts.flatMap((account) => [account.iban, account.holderName]);
   const consentAccounts = entity.consents.flatMap((consent) => consent.accounts.flatMap((a) => [a.identification, a.name]));
-  return [...identity, ...ibans, ...consentAccounts].filter((value): value is string => value !== null && value.length >= 4);
+  return [...identity, ...accountValues, ...consentAccounts].filter((value): value is string => value !== null && value.length >= 4);
 }
 
 /** Every personal value as stored, with where it is: `table.column:row` → stored text. */
@@ -52,7 +52,10 @@ async function storedPersonalData(gateway: TestGateway): Promise<Map<string, str
       if (value !== null) stored.set(`identities.${column}:${row.entity_id}`, value);
     }
   }
-  for (const row of await db.selectFrom('accounts').select(['id', 'iban']).execute()) if (row.iban !== null) stored.set(`accounts.iban:${row.id}`, row.iban);
+  for (const row of await db.selectFrom('accounts').select(['id', 'iban', 'holder_name']).execute()) {
+    if (row.iban !== null) stored.set(`accounts.iban:${row.id}`, row.iban);
+    if (row.holder_name !== null) stored.set(`accounts.holder_name:${row.id}`, row.holder_name);
+  }
   for (const row of await db.selectFrom('consents').select(['id', 'accounts']).execute()) {
     row.accounts.forEach((account, position) => {
       stored.set(`consents.accounts.${position}.identification:${row.id}`, account.identification);
@@ -108,6 +111,7 @@ describe('personal data is sealed at rest', () => {
     expect(uaeAnswer?.identity['nationalIdentityNumber']).toMatch(/\d/);
     expect(uaeAnswer?.accounts.accounts.length).toBeGreaterThan(0);
     for (const account of uaeAnswer?.accounts.accounts ?? []) expect(account.iban).toMatch(/^AE\d{2}[0-9A-Z]+$/);
+    for (const account of uaeAnswer?.accounts.accounts ?? []) expect(account.holderName).toMatch(/\S+ \S+/);
     expect(ksaAnswer?.consents.flatMap((c) => c.accounts).length).toBeGreaterThan(0);
     // The IBANs are Lean's (the emulator's), not something the gateway made up.
     expect(uaeAnswer?.accounts.accounts.map((a) => a.iban)).toEqual(gateway.sandbox?.state.accountsOf(uae.id).map((a) => a.iban));

@@ -13,13 +13,18 @@ const ENCRYPTION_KEY = Buffer.alloc(32, 0x3c).toString('base64');
 
 const ENTITY = `query ($id: ID!) { node(id: $id) { ... on Entity {
   identity { __typename ... on Identity { fullName mobileNumber nationalIdentityNumber birthDate emailAddress address } ... on LeanOutcome { message } }
-  accounts { __typename ... on AccountList { accounts { id leanAccountId iban } } }
+  accounts { __typename ... on AccountList { accounts { id leanAccountId iban holderName } } }
   consents { accounts { identification name secondaryIdentification } }
 } } }`;
 
+/** The other side of each of an account's recent transactions. */
+const COUNTERPARTIES = `query ($id: ID!) { node(id: $id) { ... on Account { transactions(first: 100, from: "${new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10)}") {
+  ... on TransactionConnection { edges { node { counterparty { name identification } } } }
+} } } }`;
+
 interface EntityAnswer {
   identity: Record<string, string | null>;
-  accounts: { accounts: { id: string; leanAccountId: string; iban: string | null }[] };
+  accounts: { accounts: { id: string; leanAccountId: string; iban: string | null; holderName: string | null }[] };
   consents: { accounts: { identification: string | null; name: string | null; secondaryIdentification: string | null }[] }[];
 }
 
@@ -79,6 +84,15 @@ describe('personal data and secrets never reach the logs', () => {
     const uaeData = await read(uae.id);
     const ksaData = await read(ksa.id);
     const asyncData = await read(asyncBank.id);
+    // Transactions with their counterparties, as a service.
+    const counterparties: { name: string | null; identification: string | null }[] = [];
+    for (const account of uaeData.accounts.accounts) {
+      const answer = await asService(COUNTERPARTIES, { id: account.id });
+      expect(answer.body.errors).toBeUndefined();
+      const edges = (answer.body.data?.['node'] as { transactions: { edges: { node: { counterparty: (typeof counterparties)[number] | null } }[] } }).transactions.edges;
+      for (const { node } of edges) if (node.counterparty !== null) counterparties.push(node.counterparty);
+    }
+    expect(counterparties.length).toBeGreaterThan(0);
 
     // An end user with the scope reads them too; one without gets FORBIDDEN.
     const withScope = await signEndUserJwt(JWT_SECRET, { sub: 'log-scan-user', scope: 'identity:read' });
@@ -148,7 +162,9 @@ describe('personal data and secrets never reach the logs', () => {
     const identities = [uaeData, ksaData].map((data) => data.identity);
     const personal = [
       ...identities.flatMap((identity) => [identity['fullName'], identity['nationalIdentityNumber'], identity['mobileNumber'], identity['emailAddress'], identity['address']]),
-      ...[uaeData, ksaData, asyncData].flatMap((data) => data.accounts.accounts.map((account) => account.iban)),
+      ...[uaeData, ksaData, asyncData].flatMap((data) => data.accounts.accounts.flatMap((account) => [account.iban, account.holderName])),
+      // Counterparties include payees such as `du`: too short to scan for without matching anything.
+      ...counterparties.flatMap((party) => [party.name, party.identification]).filter((value) => value !== null && value.length >= 4),
       ...ksaData.consents.flatMap((consent) => consent.accounts.flatMap((account) => [account.identification, account.name])),
     ];
     for (const value of personal) expect(value ?? '').toMatch(/\S{3}/);

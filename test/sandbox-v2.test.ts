@@ -156,12 +156,17 @@ describe('who may call what', () => {
     }
   });
 
-  it('/customers/v1 answers the app token (v1) and the api bearer (v2) alike; v1 data calls keep the app token', async () => {
+  it('/customers/v1 answers the app token (v1) and the api bearer (v2) alike, v2 with what its entities add; v1 data calls keep the app token', async () => {
     const { customerId, entityId } = await linked(lean, 'LEANMB2');
     const v1 = await lean.raw('GET', `/customers/v1/${customerId}/entities/${entityId}`);
     const v2 = await lean.v2('GET', `/customers/v1/${customerId}/entities/${entityId}`);
     expect(v2.status).toBe(200);
-    expect(v2.body).toEqual(v1.body);
+    // Lean's v2 entity (its Postman collections) adds bank_type and created_at.
+    const { bank_type: bankType, created_at: createdAt, ...rest } = v2.body as Record<string, unknown>;
+    expect(rest).toEqual(v1.body);
+    expect(bankType).toBe('RETAIL');
+    expect(createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+    expect((await lean.v2('GET', `/customers/v1/${customerId}/entities`)).body).toEqual([v2.body]);
     expect((await lean.v2('POST', '/customers/v1/', { app_user_id: 'created-over-v2' })).status).toBe(200);
     expect((await lean.raw('POST', '/data/v1/accounts', { entity_id: entityId })).status).toBe(200);
     expect((await lean.v2('POST', '/data/v1/accounts', { entity_id: entityId })).status).toBe(401);

@@ -1,11 +1,13 @@
 import type { Principal } from '../auth/principal.js';
+import type { PersonalDataUnreadable } from '../crypto/personal-data.js';
 import type { InboxStatus } from '../db/tables.js';
+import type { Counterparty } from '../model/transaction.js';
 import { expireAccountData, type AccountRow } from '../store/accounts-store.js';
 import type { CustomerRow } from '../store/customers-store.js';
 import type { BankRow, ConsentRow, EntityRow } from '../store/entities-store.js';
 import type { IdentityRow } from '../store/identities-store.js';
 import { pendingRequest, type PendingRow } from '../store/pending-results-store.js';
-import { transactionsPage, type TransactionPage, type TransactionRow } from '../store/transactions-store.js';
+import { openCounterparty, transactionsPage, type TransactionPage, type TransactionRow } from '../store/transactions-store.js';
 import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
 import type { DataDependencies, KindContext } from './context.js';
 import type { BalanceRow } from './kinds/balance.js';
@@ -249,6 +251,11 @@ export class GatewayData {
     if (coverage.kind !== 'ok') return coverage;
     const rows = await this.transactionPages.load({ filter: query, page });
     return mapOutcome(coverage, () => rows);
+  }
+
+  /** The transaction's other side, opened (the caller checks that the principal may read personal data). */
+  counterpartyOf(row: TransactionRow): Counterparty | PersonalDataUnreadable | null {
+    return openCounterparty(this.deps.vault, row);
   }
 
   async transaction(accountId: string, transactionId: string): Promise<TransactionRow | undefined> {

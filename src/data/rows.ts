@@ -2,7 +2,9 @@
  * The rows the data layer answers with, as the schema sees them: the schema imports these from here,
  * never from the store.
  */
-export type { EntityStatus, InboxStatus } from '../db/tables.js';
+import type { TransactionRow } from '../store/transactions-store.js';
+
+export type { CurrencyExchangeJson, EntityStatus, InboxStatus } from '../db/tables.js';
 export type { AccountRow } from '../store/accounts-store.js';
 export type { CustomerRow } from '../store/customers-store.js';
 export type { ConsentAccount, ConsentRow, EntityRow } from '../store/entities-store.js';
@@ -10,3 +12,6 @@ export type { IdentityRow } from '../store/identities-store.js';
 export type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
 export type { InboxRow } from '../store/webhook-inbox-store.js';
 export type { BalanceRow } from './kinds/balance.js';
+
+/** A transaction's charges as stored (`transactions.charges`). */
+export type TransactionChargesJson = NonNullable<TransactionRow['charges']>;

@@ -56,6 +56,24 @@ export interface EntitiesTable {
   status_changed_at: ColumnType<Date, Date | undefined, Date>;
   fetched_at: Date;
   accounts_fetched_at: Date | null;
+  /** v2: `bank_type` (RETAIL …). */
+  bank_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** v2: when Lean created the entity. */
+  lean_created_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When Lean last read the bank into its data store (v2 `refreshed_at`, or a finished refresh). */
+  refreshed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  refresh_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The latest refresh's status as Lean said it: PENDING, FINISHED, OK … */
+  refresh_status: ColumnType<string | null, string | null | undefined, string | null>;
+  refresh_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  refresh_data_status: ColumnType<RefreshDataStatusJson | null, string | null | undefined, string | null>;
+}
+
+/** Lean's `data_status` of the latest refresh, as stored. */
+export interface RefreshDataStatusJson {
+  accounts: string | null;
+  identity: string | null;
+  account_data: { account_id: string; datasets: Record<string, string>; transactions_from: string | null; transactions_to: string | null }[];
 }
 
 export interface ConsentsTable {
@@ -83,6 +101,25 @@ export interface AccountsTable {
   /** Sealed text (src/crypto/personal-data.ts), bound to the account id. */
   iban: string | null;
   fetched_at: Date;
+  /** v2: `account_holder_name`, sealed text bound to the account id. */
+  holder_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** v2: `account_sub_type` (CURRENT, SAVINGS, CREDIT …). */
+  sub_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** v2: `status` (ENABLED, DISABLED …). */
+  status: ColumnType<string | null, string | null | undefined, string | null>;
+  /** v2: `opening_date`, read back as `YYYY-MM-DD`. */
+  opening_date: ColumnType<string | null, string | null | undefined, string | null>;
+  nickname: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One entry of a v2 balance breakdown, amounts as exact decimal text. */
+export interface BalanceEntryJson {
+  type: string;
+  amount: string;
+  currency: string;
+  credit_debit: string | null;
+  date_time: string | null;
+  credit_lines: { type: string | null; included: boolean | null; amount: string; currency: string }[];
 }
 
 export interface BalancesTable {
@@ -91,6 +128,9 @@ export interface BalancesTable {
   amount: string;
   currency: string;
   fetched_at: Date;
+  /** v2: the balance type `amount` is; null from v1. */
+  type: ColumnType<string | null, string | null | undefined, string | null>;
+  breakdown: ColumnType<BalanceEntryJson[], string | undefined, string>;
 }
 
 /** Every personal column is sealed text (src/crypto/personal-data.ts), bound to its entity. */
@@ -121,6 +161,28 @@ export interface TransactionsTable {
   type: string | null;
   type_confidence: number | null;
   fetched_at: Date;
+  /** v2 only (null from v1): */
+  booking_status: ColumnType<string | null, string | null | undefined, string | null>;
+  value_date: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  reference: ColumnType<string | null, string | null | undefined, string | null>;
+  merchant_name: ColumnType<string | null, string | null | undefined, string | null>;
+  merchant_category_code: ColumnType<string | null, string | null | undefined, string | null>;
+  transaction_type: ColumnType<string | null, string | null | undefined, string | null>;
+  sub_transaction_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Sealed JSON text ({name, scheme_name, identification, bank}), bound to the account and transaction ids. */
+  counterparty: ColumnType<string | null, string | null | undefined, string | null>;
+  currency_exchange: ColumnType<CurrencyExchangeJson | null, string | null | undefined, string | null>;
+  charges: ColumnType<{ amount: string; currency: string; included: boolean | null } | null, string | null | undefined, string | null>;
+}
+
+export interface CurrencyExchangeJson {
+  source_currency: string | null;
+  target_currency: string | null;
+  unit_currency: string | null;
+  exchange_rate: string | null;
+  contract_identification: string | null;
+  quotation_date: string | null;
+  instructed_amount: { amount: string; currency: string } | null;
 }
 
 export interface TransactionRangesTable {

@@ -5,7 +5,7 @@ import { checkConsentRequest, type ConsentRuleViolation } from '../model/consent
 import { PERMISSION_NAMES, type PermissionName } from '../model/permissions.js';
 import { sessionEnd } from './bank-behaviours.js';
 import { findBank } from './banks.js';
-import { DataAnswers } from './data-answers.js';
+import { DataAnswers, type Face } from './data-answers.js';
 import { createSandboxData, type SandboxAccount, type SandboxData } from './data.js';
 import {
   describeValue,
@@ -124,16 +124,16 @@ export class SandboxState {
 
   // --- entities ------------------------------------------------------------------------------
 
-  listEntities(customerId: string): SandboxAnswer {
+  listEntities(customerId: string, face: Face = 'v1'): SandboxAnswer {
     if (!UUID.test(customerId)) return invalidParameters('customer_id', customerId);
     if (!this.customers.has(customerId)) return unknownCustomer();
     const entities = [...this.entities.values()].filter((e) => e.customer_id === customerId && !e.deleted);
-    return { status: 200, body: entities.map((e) => this.entityJson(e)) };
+    return { status: 200, body: entities.map((e) => this.entityJson(e, face)) };
   }
 
-  getEntity(customerId: string, entityId: string): SandboxAnswer {
+  getEntity(customerId: string, entityId: string, face: Face = 'v1'): SandboxAnswer {
     const found = this.customerEntity(customerId, entityId);
-    return 'answer' in found ? found.answer : { status: 200, body: this.entityJson(found.entity) };
+    return 'answer' in found ? found.answer : { status: 200, body: this.entityJson(found.entity, face) };
   }
 
   deleteEntity(customerId: string, entityId: string, body: unknown): SandboxAnswer {
@@ -213,7 +213,7 @@ export class SandboxState {
         background_color: bank.background_color,
         swift_code: bank.swift_code,
         account_type: accountType,
-        bank_type: accountType === 'BUSINESS' ? 'CORPORATE' : 'RETAIL',
+        bank_type: bankTypeOf(accountType),
       },
     });
     // Lean then reads the bank into its store: entity.data.refresh.updated follows entity.created.
@@ -298,9 +298,17 @@ export class SandboxState {
     return { entity };
   }
 
-  /** The v1 entity: UAE entities carry no consents (as in Lean's UAE guide); KSA ones carry the SAMA consent. */
-  private entityJson(entity: EntityRecord): unknown {
-    const base = { id: entity.id, customer_id: entity.customer_id, bank_identifier: entity.bank_identifier };
+  /**
+   * The v1 entity: UAE entities carry no consents (as in Lean's UAE guide); KSA ones carry the SAMA
+   * consent. A v2 caller (bearer token) also gets `bank_type` and `created_at`, as Lean's v2 collections show.
+   */
+  private entityJson(entity: EntityRecord, face: Face = 'v1'): unknown {
+    const base = {
+      id: entity.id,
+      customer_id: entity.customer_id,
+      bank_identifier: entity.bank_identifier,
+      ...(face === 'v2' && { bank_type: bankTypeOf(entity.account_type), created_at: entity.created_at ?? null }),
+    };
     if (findBank(entity.bank_identifier)?.region !== 'KSA') return { ...base, permissions: entity.permissions };
     return { ...base, account_type: entity.account_type, permissions: entity.permissions, consents: entity.consents };
   }
@@ -338,6 +346,11 @@ export class SandboxState {
     writeFileSync(`${file}.tmp`, JSON.stringify(state));
     renameSync(`${file}.tmp`, file);
   }
+}
+
+/** Lean's `bank_type` of a link: retail banking for a personal account, corporate for a business one. */
+function bankTypeOf(accountType: EntityRecord['account_type']): string {
+  return accountType === 'BUSINESS' ? 'CORPORATE' : 'RETAIL';
 }
 
 function consentRejected(violations: readonly ConsentRuleViolation[]): SandboxAnswer {

@@ -1,21 +1,25 @@
 // Lean's v1 face: the seed docs' `POST /data/v1/*`, `/v1/*` calls with `lean-app-token`, and `/customers/v1`.
+import type { IncomingHttpHeaders } from 'node:http';
 import { isCalendarDate } from './calendar.js';
-import { accountOf, type DataCall, type DataOutcome } from './data-answers.js';
+import { accountOf, type DataCall, type DataOutcome, type Face } from './data-answers.js';
 import { consentedFrom, invalidParameters, leanError, UUID, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
 import type { SandboxState } from './state.js';
 
 /** `/customers/v1`: v1 calls it with the app token, v2 with an api bearer token. */
 export function customerRoutes(state: SandboxState): Route[] {
+  const faceOf = (headers: IncomingHttpHeaders): Face => (headers.authorization === undefined ? 'v1' : 'v2');
   return [
     route('POST', /^\/customers\/v1\/?$/, 'POST /customers/v1', 'appOrApiToken', ({ body }) => state.createCustomer(body)),
     route('GET', /^\/customers\/v1\/app-user-id\/([^/]+)\/?$/, 'GET /customers/v1/app-user-id/{app_user_id}', 'appOrApiToken', ({ params: [id] }) =>
       state.getCustomerByAppUserId(id ?? ''),
     ),
     route('GET', /^\/customers\/v1\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}', 'appOrApiToken', ({ params: [id] }) => state.getCustomer(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/?$/, 'GET /customers/v1/{customer_id}/entities', 'appOrApiToken', ({ params: [id] }) => state.listEntities(id ?? '')),
-    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}/entities/{entity_id}', 'appOrApiToken', ({ params: [c, e] }) =>
-      state.getEntity(c ?? '', e ?? ''),
+    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/?$/, 'GET /customers/v1/{customer_id}/entities', 'appOrApiToken', ({ params: [id], headers }) =>
+      state.listEntities(id ?? '', faceOf(headers)),
+    ),
+    route('GET', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'GET /customers/v1/{customer_id}/entities/{entity_id}', 'appOrApiToken', ({ params: [c, e], headers }) =>
+      state.getEntity(c ?? '', e ?? '', faceOf(headers)),
     ),
     route('DELETE', /^\/customers\/v1\/([^/]+)\/entities\/([^/]+)\/?$/, 'DELETE /customers/v1/{customer_id}/entities/{entity_id}', 'appOrApiToken', ({ params: [c, e], body }) =>
       state.deleteEntity(c ?? '', e ?? '', body),

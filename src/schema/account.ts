@@ -4,7 +4,7 @@ import type { TransactionCursor, TransactionRow } from '../data/rows.js';
 import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
-import { revealed } from './personal-data.js';
+import { PERSONAL_DATA_NOTE, revealed } from './personal-data.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
 
@@ -26,15 +26,45 @@ builder.node(Account, {
       },
     }),
     name: t.exposeString('name', { nullable: true, description: 'The account name the bank gives.' }),
-    type: t.exposeString('type', { nullable: true, description: 'The account type the bank gives, e.g. CURRENT, SAVINGS, CREDIT.' }),
+    type: t.exposeString('type', {
+      nullable: true,
+      description: "The account type the bank gives: from Lean's v1 API its type text as sent; from v2, which has none, the sub-type (see `subType`), e.g. CURRENT, SAVINGS, CREDIT.",
+    }),
     currency: t.exposeString('currency', { description: 'ISO 4217 currency code, e.g. AED or SAR.' }),
     iban: t.string({
       nullable: true,
-      description: `The IBAN. Personal data: an end user needs the scope \`identity:read\` (else FORBIDDEN, and the rest of the answer stands); never logged.`,
+      description: `The IBAN. ${PERSONAL_DATA_NOTE}`,
       resolve: (account, _a, { principal }) => {
         personalDataForbidden(principal);
         return revealed(account.iban);
       },
+    }),
+    holderName: t.string({
+      nullable: true,
+      description: `The account holder's name as the bank gives it (Lean's \`account_holder_name\`); null from Lean's v1 API. ${PERSONAL_DATA_NOTE}`,
+      resolve: (account, _a, { principal }) => {
+        personalDataForbidden(principal);
+        return revealed(account.holder_name);
+      },
+    }),
+    subType: t.exposeString('sub_type', {
+      nullable: true,
+      description:
+        "Lean's account sub-type (`account_sub_type`) as sent: CURRENT, SAVINGS, CREDIT, CHARGE_CARD, PREPAID, EMONEY, MORTGAGE, PERSONAL_LOAN, UNSUPPORTED … (a string, so a sub-type Lean adds later passes as it is); null from Lean's v1 API.",
+    }),
+    status: t.exposeString('status', {
+      nullable: true,
+      description: "Whether the bank keeps the account open (Lean's `status` as sent: ENABLED, DISABLED …); null from Lean's v1 API.",
+    }),
+    openingDate: t.field({
+      type: 'Date',
+      nullable: true,
+      description: "The day the account was opened (Lean's `opening_date`); null from Lean's v1 API.",
+      resolve: (account) => account.opening_date,
+    }),
+    nickname: t.exposeString('nickname', {
+      nullable: true,
+      description: "The name the holder gave the account at the bank (Lean's `nickname`); null where there is none, and from Lean's v1 API.",
     }),
     balance: t.field({
       type: BalanceRef,
@@ -95,18 +125,6 @@ builder.node(Account, {
       { name: 'TransactionConnection', description: 'A page of transactions.' },
       { name: 'TransactionEdge', description: 'A transaction and its cursor.' },
     ),
-  }),
-});
-
-BalanceRef.implement({
-  description: 'The balance of an account.',
-  fields: (t) => ({
-    amount: t.field({ type: 'Decimal', description: 'The balance, exact (negative for money owed).', resolve: (balance) => balance.amount }),
-    currency: t.exposeString('currency', { description: 'ISO 4217 currency code.' }),
-    fetchedAt: t.field({ type: 'DateTime', description: 'When the gateway read it from Lean.', resolve: (balance) => balance.fetchedAt }),
-    stale: t.exposeBoolean('stale', {
-      description: 'True when Lean failed and this is the copy fetched earlier; the response `errors` then say why.',
-    }),
   }),
 });
 

@@ -62,6 +62,7 @@ builder.node(Entity, {
       description: 'Personal or business; null where Lean does not say (UAE entities of the v1 API).',
       resolve: (entity) => (entity.account_type === 'PERSONAL' || entity.account_type === 'BUSINESS' ? entity.account_type : null),
     }),
+    bankType: t.exposeString('bank_type', { nullable: true, description: "The kind of bank (Lean's `bank_type` as sent: RETAIL …); null from Lean's v1 API." }),
     permissions: t.field({ type: [LeanPermission], description: 'The permissions the user granted.', resolve: (entity) => grantedPermissions(entity.permissions) }),
     status: t.field({ type: EntityStatus, description: 'Whether the link works.', resolve: (entity) => entity.status }),
     reconnectId: t.string({

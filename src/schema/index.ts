@@ -8,6 +8,7 @@ import './customer.js';
 import './entity.js';
 import './consent.js';
 import './account.js';
+import './balance.js';
 import './transaction.js';
 import './link.js';
 import './subscriptions.js';

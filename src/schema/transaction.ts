@@ -1,9 +1,12 @@
 import { TRANSACTION_CATEGORIES, type TransactionCategory as Category } from '../model/categories.js';
+import type { Money as MoneyShape } from '../model/money.js';
+import type { Counterparty as CounterpartyShape } from '../model/transaction.js';
 import { parseTransactionKey, transactionKey } from '../data/kinds/transactions.js';
-import type { TransactionRow } from '../data/rows.js';
+import type { CurrencyExchangeJson, TransactionChargesJson, TransactionRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import { Account, Transaction } from './refs.js';
-import { notFound } from './errors.js';
+import { notFound, personalDataForbidden } from './errors.js';
+import { PERSONAL_DATA_NOTE, revealed } from './personal-data.js';
 
 const CATEGORY_DESCRIPTIONS: Record<Category, string> = {
   BANK_FEES_AND_CHARGES: 'Bank fees and charges.',
@@ -73,6 +76,64 @@ function insightsOf(row: TransactionRow): InsightsShape | null {
   };
 }
 
+interface MerchantShape {
+  readonly name: string | null;
+  readonly categoryCode: string | null;
+}
+
+const Merchant = builder.objectRef<MerchantShape>('Merchant').implement({
+  description: 'Where the money went, as the bank names it (v2 only).',
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true, description: "The merchant's name as the bank gives it." }),
+    categoryCode: t.exposeString('categoryCode', { nullable: true, description: "The merchant's category code as the bank gives it (an MCC, e.g. 5411)." }),
+  }),
+});
+
+const Counterparty = builder.objectRef<CounterpartyShape>('Counterparty').implement({
+  description: `The other side of a transaction: who was paid for money out, who paid for money in (v2 only). ${PERSONAL_DATA_NOTE}`,
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true, description: "The other side's account holder name." }),
+    identification: t.exposeString('identification', { nullable: true, description: "The other side's account: an IBAN or an account number, as `schemeName` says." }),
+    schemeName: t.exposeString('schemeName', { nullable: true, description: 'What `identification` is, as the bank says it: IBAN, ACCOUNT_NUMBER …; null when it does not say.' }),
+    bank: t.exposeString('bank', { nullable: true, description: "The other side's bank: its name, or its identification (a BIC or SAMA code) where the bank gives no name." }),
+  }),
+});
+
+const Money = builder.objectRef<MoneyShape>('Money').implement({
+  description: 'An exact amount in a currency.',
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'The amount, exact.', resolve: (money) => money.amount }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 currency code.' }),
+  }),
+});
+
+const CurrencyExchange = builder.objectRef<CurrencyExchangeJson>('CurrencyExchange').implement({
+  description: 'How a transaction in another currency was converted (v2 only).',
+  fields: (t) => ({
+    sourceCurrency: t.exposeString('source_currency', { nullable: true, description: 'The currency converted from (ISO 4217).' }),
+    targetCurrency: t.exposeString('target_currency', { nullable: true, description: 'The currency converted to (ISO 4217).' }),
+    unitCurrency: t.exposeString('unit_currency', { nullable: true, description: 'The currency `exchangeRate` is quoted in: one unit of it buys `exchangeRate` of the other.' }),
+    exchangeRate: t.field({ type: 'Decimal', nullable: true, description: 'The rate, exact as Lean sent it.', resolve: (exchange) => exchange.exchange_rate }),
+    contractIdentification: t.exposeString('contract_identification', { nullable: true, description: "The bank's reference of the foreign exchange contract." }),
+    quotationDate: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the rate was quoted.',
+      resolve: (exchange) => (exchange.quotation_date === null ? null : new Date(exchange.quotation_date)),
+    }),
+    instructedAmount: t.field({ type: Money, nullable: true, description: 'The amount as instructed, in its own currency.', resolve: (exchange) => exchange.instructed_amount }),
+  }),
+});
+
+const Charges = builder.objectRef<TransactionChargesJson>('Charges').implement({
+  description: 'What the bank charged for a transaction (v2 only).',
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'The charge, exact.', resolve: (charges) => charges.amount }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 currency code.' }),
+    included: t.exposeBoolean('included', { nullable: true, description: "Whether the transaction's amount includes the charge; null when the bank does not say." }),
+  }),
+});
+
 builder.node(Transaction, {
   description: 'A transaction of an account.',
   id: { resolve: (row) => transactionKey(row.account_id, row.transaction_id) },
@@ -110,5 +171,53 @@ builder.node(Transaction, {
     pending: t.exposeBoolean('pending', { description: 'True while the bank has not booked it yet.' }),
     timestamp: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (row) => row.timestamp }),
     insights: t.field({ type: Insights, nullable: true, description: "Lean's enrichment: category and type.", resolve: (row) => insightsOf(row) }),
+    bookingStatus: t.exposeString('booking_status', {
+      nullable: true,
+      description: "Whether the bank has booked it (Lean's `status` as sent: BOOKED, PENDING …); null from Lean's v1 API (see `pending`).",
+    }),
+    valueDate: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "When the money counts for the balance and interest (Lean's `value_date_time`); null from Lean's v1 API.",
+      resolve: (row) => row.value_date,
+    }),
+    reference: t.exposeString('reference', { nullable: true, description: "The bank's reference of the transaction (Lean's `transaction_reference`); null from Lean's v1 API." }),
+    merchant: t.field({
+      type: Merchant,
+      nullable: true,
+      description: "The merchant, where the bank names one (Lean's `merchant_details`); null from Lean's v1 API.",
+      resolve: (row) => (row.merchant_name === null && row.merchant_category_code === null ? null : { name: row.merchant_name, categoryCode: row.merchant_category_code }),
+    }),
+    transactionType: t.exposeString('transaction_type', {
+      nullable: true,
+      description:
+        "How the money moved (Lean's `transaction_type` as sent): ATM, BILL_PAYMENTS, CHEQUE, E_COMMERCE, INTERNATIONAL_TRANSFER, LOCAL_BANK_TRANSFER, POS, SAME_BANK_TRANSFER, TELLER, OTHER …; null from Lean's v1 API (see `insights.type`).",
+    }),
+    subTransactionType: t.exposeString('sub_transaction_type', {
+      nullable: true,
+      description:
+        "What the movement was (Lean's `sub_transaction_type` as sent): DEPOSIT, DEPOSIT_REVERSAL, MONEY_TRANSFER, NOT_APPLICABLE, PURCHASE, REFUND, REVERSAL, WITHDRAWAL, WITHDRAWAL_REVERSAL …; null from Lean's v1 API.",
+    }),
+    counterparty: t.field({
+      type: Counterparty,
+      nullable: true,
+      description: `The other side: who was paid for money out, who paid for money in; null where the bank names nobody, and from Lean's v1 API. ${PERSONAL_DATA_NOTE}`,
+      resolve: (row, _a, { principal, data }) => {
+        personalDataForbidden(principal);
+        return revealed(data.counterpartyOf(row));
+      },
+    }),
+    currencyExchange: t.field({
+      type: CurrencyExchange,
+      nullable: true,
+      description: "The conversion of a transaction in another currency (Lean's `currency_exchange`); null for one in the account's currency, and from Lean's v1 API.",
+      resolve: (row) => row.currency_exchange,
+    }),
+    charges: t.field({
+      type: Charges,
+      nullable: true,
+      description: "What the bank charged for it (Lean's `charge_amount`); null where it lists no charge, and from Lean's v1 API.",
+      resolve: (row) => row.charges,
+    }),
   }),
 });

@@ -6,11 +6,19 @@ import { lockLinkedEntity } from './entities-store.js';
 import { accountsWithOwner, entitiesWithOwner, entityGateColumns, gateOf, type EntityGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
-/** An account as read: its IBAN opened (or why it could not be). */
-export type AccountRow = Omit<Selectable<AccountsTable>, 'iban'> & { readonly iban: OpenedText | null; readonly customer_id: string; readonly app_user_id: string };
+/** An account as read: its IBAN and holder name opened (or why they could not be). */
+export type AccountRow = Omit<Selectable<AccountsTable>, SealedAccountColumn> & {
+  readonly [column in SealedAccountColumn]: OpenedText | null;
+} & { readonly customer_id: string; readonly app_user_id: string };
 
-/** The AAD place of an account's sealed IBAN. */
-const ibanPlace = (accountId: string) => ({ table: 'accounts', column: 'iban', row: accountId });
+/** The personal columns of an account, each sealed and bound to the account id (its AAD place). */
+type SealedAccountColumn = 'iban' | 'holder_name';
+const accountPlace = (accountId: string, column: SealedAccountColumn) => ({ table: 'accounts', column, row: accountId });
+
+/** An account row as stored, its personal columns opened. */
+function openedAccount(vault: PersonalDataVault, row: Selectable<AccountsTable> & { customer_id: string; app_user_id: string }): AccountRow {
+  return { ...row, iban: vault.openNullable(row.iban, accountPlace(row.id, 'iban')), holder_name: vault.openNullable(row.holder_name, accountPlace(row.id, 'holder_name')) };
+}
 
 export interface EntityAccounts extends EntityGate {
   readonly accountsFetchedAt: Date | null;
@@ -33,6 +41,11 @@ export async function accountsOfEntities(db: Kysely<Tables>, vault: PersonalData
       'accounts.currency',
       'accounts.iban',
       'accounts.fetched_at',
+      'accounts.holder_name',
+      'accounts.sub_type',
+      'accounts.status as account_status',
+      'accounts.opening_date',
+      'accounts.nickname',
     ])
     .where('entities.id', 'in', entityIds)
     .orderBy('accounts.position')
@@ -44,18 +57,25 @@ export async function accountsOfEntities(db: Kysely<Tables>, vault: PersonalData
       found.set(row.entity_id, entry);
     }
     if (row.id === null || row.currency === null || row.position === null || row.fetched_at === null) continue;
-    entry.accounts.push({
-      id: row.id,
-      entity_id: row.entity_id,
-      position: row.position,
-      name: row.name,
-      type: row.type,
-      currency: row.currency,
-      iban: vault.openNullable(row.iban, ibanPlace(row.id)),
-      fetched_at: row.fetched_at,
-      customer_id: row.customer_id,
-      app_user_id: row.app_user_id,
-    });
+    entry.accounts.push(
+      openedAccount(vault, {
+        id: row.id,
+        entity_id: row.entity_id,
+        position: row.position,
+        name: row.name,
+        type: row.type,
+        currency: row.currency,
+        iban: row.iban,
+        fetched_at: row.fetched_at,
+        holder_name: row.holder_name,
+        sub_type: row.sub_type,
+        status: row.account_status,
+        opening_date: row.opening_date,
+        nickname: row.nickname,
+        customer_id: row.customer_id,
+        app_user_id: row.app_user_id,
+      }),
+    );
   }
   return found;
 }
@@ -67,7 +87,7 @@ export async function accountsByIds(db: Kysely<Tables>, vault: PersonalDataVault
     .select(['entities.customer_id', 'customers.app_user_id'])
     .where('accounts.id', 'in', ids)
     .execute();
-  return rows.map((row) => ({ ...row, iban: vault.openNullable(row.iban, ibanPlace(row.id)) }));
+  return rows.map((row) => openedAccount(vault, row));
 }
 
 /** The ids of the entity's stored accounts. */
@@ -89,8 +109,13 @@ export async function saveAccounts(db: Kysely<Tables>, vault: PersonalDataVault,
       name: account.name,
       type: account.type,
       currency: account.currency,
-      iban: vault.sealNullable(account.iban, ibanPlace(account.id)),
+      iban: vault.sealNullable(account.iban, accountPlace(account.id, 'iban')),
       fetched_at: fetchedAt,
+      holder_name: vault.sealNullable(account.holderName, accountPlace(account.id, 'holder_name')),
+      sub_type: account.subType,
+      status: account.status,
+      opening_date: account.openingDate,
+      nickname: account.nickname,
     }));
     if (values.length > 0) {
       await trx
@@ -104,6 +129,11 @@ export async function saveAccounts(db: Kysely<Tables>, vault: PersonalDataVault,
             currency: eb.ref('excluded.currency'),
             iban: eb.ref('excluded.iban'),
             fetched_at: eb.ref('excluded.fetched_at'),
+            holder_name: eb.ref('excluded.holder_name'),
+            sub_type: eb.ref('excluded.sub_type'),
+            status: eb.ref('excluded.status'),
+            opening_date: eb.ref('excluded.opening_date'),
+            nickname: eb.ref('excluded.nickname'),
           }))
           // An answer older than the stored one (a slower call) does not overwrite it.
           .where(sql<boolean>`accounts.fetched_at <= excluded.fetched_at`),

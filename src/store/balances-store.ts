@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
-import type { Tables } from '../db/tables.js';
-import type { Balance } from '../model/balance.js';
+import type { BalanceEntryJson, Tables } from '../db/tables.js';
+import type { Balance, BalanceEntry } from '../model/balance.js';
 import { lockLinkedAccount } from './entities-store.js';
 import { accountsWithOwner, entityGateColumns, gateOf, type EntityGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 export interface AccountBalance extends EntityGate {
   readonly account_id: string;
-  readonly balance: { readonly amount: string; readonly currency: string; readonly fetchedAt: Date } | null;
+  readonly balance: (Balance & { readonly fetchedAt: Date }) | null;
 }
 
 /** For each account: its entity's gate and the stored balance, if any; one statement. */
@@ -16,7 +16,15 @@ export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonl
   if (accountIds.length === 0) return found;
   const rows = await accountsWithOwner(db)
     .leftJoin('balances', 'balances.account_id', 'accounts.id')
-    .select([...entityGateColumns, 'accounts.id as account_id', 'balances.amount', 'balances.currency', 'balances.fetched_at'])
+    .select([
+      ...entityGateColumns,
+      'accounts.id as account_id',
+      'balances.amount',
+      'balances.currency',
+      'balances.type as balance_type',
+      'balances.breakdown',
+      'balances.fetched_at',
+    ])
     .where('accounts.id', 'in', accountIds)
     .execute();
   for (const row of rows) {
@@ -26,7 +34,7 @@ export async function balancesOfAccounts(db: Kysely<Tables>, accountIds: readonl
       balance:
         row.amount === null || row.currency === null || row.fetched_at === null
           ? null
-          : { amount: row.amount, currency: row.currency, fetchedAt: row.fetched_at },
+          : { amount: row.amount, currency: row.currency, type: row.balance_type, breakdown: (row.breakdown ?? []).map(entryOfJson), fetchedAt: row.fetched_at },
     });
   }
   return found;
@@ -38,13 +46,22 @@ export async function saveBalance(db: Kysely<Tables>, accountId: string, balance
     if (!(await lockLinkedAccount(trx, accountId))) return false;
     await trx
       .insertInto('balances')
-      .values({ account_id: accountId, amount: balance.amount, currency: balance.currency, fetched_at: fetchedAt })
+      .values({
+        account_id: accountId,
+        amount: balance.amount,
+        currency: balance.currency,
+        type: balance.type,
+        breakdown: JSON.stringify(balance.breakdown.map(jsonOfEntry)),
+        fetched_at: fetchedAt,
+      })
       .onConflict((oc) =>
         oc
           .column('account_id')
           .doUpdateSet((eb) => ({
             amount: eb.ref('excluded.amount'),
             currency: eb.ref('excluded.currency'),
+            type: eb.ref('excluded.type'),
+            breakdown: eb.ref('excluded.breakdown'),
             fetched_at: eb.ref('excluded.fetched_at'),
           }))
           .where(sql<boolean>`balances.fetched_at <= excluded.fetched_at`),
@@ -52,4 +69,28 @@ export async function saveBalance(db: Kysely<Tables>, accountId: string, balance
       .execute();
     return true;
   });
+}
+
+/** A balance entry as stored in `balances.breakdown`: amounts stay decimal text (a JSON string, never a number). */
+function jsonOfEntry(entry: BalanceEntry): BalanceEntryJson {
+  return {
+    type: entry.type,
+    amount: entry.amount,
+    currency: entry.currency,
+    credit_debit: entry.creditDebit,
+    date_time: entry.dateTime?.toISOString() ?? null,
+    // A credit line is stored as the model has it: the same four fields.
+    credit_lines: [...entry.creditLines],
+  };
+}
+
+function entryOfJson(entry: BalanceEntryJson): BalanceEntry {
+  return {
+    type: entry.type,
+    amount: entry.amount,
+    currency: entry.currency,
+    creditDebit: entry.credit_debit === 'CREDIT' || entry.credit_debit === 'DEBIT' ? entry.credit_debit : null,
+    dateTime: entry.date_time === null ? null : new Date(entry.date_time),
+    creditLines: entry.credit_lines,
+  };
 }

@@ -5,7 +5,9 @@ import type { BankDetails, Consent, Entity } from '../model/entity.js';
 import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
-export type EntityRow = Selectable<EntitiesTable> & { readonly app_user_id: string };
+/** Lean's data refresh state of an entity: not read with the entity (yet). */
+type EntityRefreshColumn = 'refreshed_at' | 'refresh_id' | 'refresh_status' | 'refresh_updated_at' | 'refresh_data_status';
+export type EntityRow = Omit<Selectable<EntitiesTable>, EntityRefreshColumn> & { readonly app_user_id: string };
 /** An account a consent names, as read: identifiers and holder name opened (or why they could not be). */
 export interface ConsentAccount {
   readonly scheme_name: string;
@@ -24,6 +26,7 @@ export const consentAccountPlace = (consentId: string, position: number, field: 
 });
 export type BankRow = Selectable<BanksTable>;
 
+/** The columns of an entity row, but its owner's app_user_id. */
 const entityColumns = [
   'entities.id',
   'entities.customer_id',
@@ -36,14 +39,15 @@ const entityColumns = [
   'entities.status_changed_at',
   'entities.fetched_at',
   'entities.accounts_fetched_at',
-  'customers.app_user_id',
+  'entities.bank_type',
+  'entities.lean_created_at',
 ] as const;
 
 /** Entities by id, with their customer's app_user_id for access checks. */
 export async function entitiesByIds(db: Kysely<Tables>, ids: readonly string[]): Promise<EntityRow[]> {
   if (ids.length === 0) return [];
   return entitiesWithOwner(db)
-    .select(entityColumns)
+    .select([...entityColumns, 'customers.app_user_id'])
     .where('entities.id', 'in', ids)
     .execute();
 }
@@ -65,22 +69,7 @@ export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: reado
   const rows = await db
     .selectFrom('customers')
     .leftJoin('entities', 'entities.customer_id', 'customers.id')
-    .select([
-      'customers.id as owner_id',
-      'customers.entities_fetched_at',
-      'customers.app_user_id as owner_app_user_id',
-      'entities.id',
-      'entities.customer_id',
-      'entities.bank_identifier',
-      'entities.account_type',
-      'entities.permissions',
-      'entities.status',
-      'entities.reconnect_id',
-      'entities.linked_at',
-      'entities.status_changed_at',
-      'entities.fetched_at',
-      'entities.accounts_fetched_at',
-    ])
+    .select(['customers.id as owner_id', 'customers.entities_fetched_at', 'customers.app_user_id as owner_app_user_id', ...entityColumns])
     .where('customers.id', 'in', customerIds)
     .orderBy('entities.linked_at')
     .orderBy('entities.id')
@@ -104,6 +93,8 @@ export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: reado
       status_changed_at: row.status_changed_at ?? new Date(0),
       fetched_at: row.fetched_at ?? new Date(0),
       accounts_fetched_at: row.accounts_fetched_at,
+      bank_type: row.bank_type,
+      lean_created_at: row.lean_created_at,
       app_user_id: row.owner_app_user_id,
     });
   }
@@ -168,6 +159,8 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
       customer_id: entity.customerId,
       bank_identifier: entity.bankIdentifier,
       account_type: entity.accountType,
+      bank_type: entity.bankType,
+      lean_created_at: entity.createdAt,
       permissions,
       status: 'ACTIVE',
       linked_at: linkedAt,
@@ -177,6 +170,8 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
       oc.column('id').doUpdateSet((eb) => ({
         bank_identifier: eb.ref('excluded.bank_identifier'),
         account_type: eb.ref('excluded.account_type'),
+        bank_type: eb.ref('excluded.bank_type'),
+        lean_created_at: eb.ref('excluded.lean_created_at'),
         permissions: eb.ref('excluded.permissions'),
         fetched_at: eb.ref('excluded.fetched_at'),
         // Listed by Lean after it was disconnected here (not by an answer already in flight then): linked anew.

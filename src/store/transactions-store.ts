@@ -1,12 +1,105 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
+import type { PersonalDataUnreadable, PersonalDataVault } from '../crypto/personal-data.js';
+import type { CurrencyExchangeJson, Tables, TransactionRangesTable, TransactionsTable } from '../db/tables.js';
 import { normalizeCategory } from '../model/categories.js';
-import type { Transaction } from '../model/transaction.js';
+import type { Counterparty, Transaction, TransactionDetails } from '../model/transaction.js';
 import { lockLinkedAccount } from './entities-store.js';
 import { accountsWithOwner, entityGateColumns, gateOf, type AccountGate } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
+/** A transaction as read; `counterparty` is still sealed (see `openCounterparty`). */
 export type TransactionRow = Selectable<TransactionsTable>;
+
+/**
+ * Every column of a transaction row, in one list: the page query (the hot one) and the reads by key
+ * select these and nothing else.
+ */
+const TRANSACTION_COLUMNS = [
+  'transactions.account_id',
+  'transactions.transaction_id',
+  'transactions.timestamp',
+  'transactions.description',
+  'transactions.amount',
+  'transactions.currency',
+  'transactions.pending',
+  'transactions.description_cleansed',
+  'transactions.category',
+  'transactions.category_code',
+  'transactions.category_confidence',
+  'transactions.type',
+  'transactions.type_confidence',
+  'transactions.fetched_at',
+  'transactions.booking_status',
+  'transactions.value_date',
+  'transactions.reference',
+  'transactions.merchant_name',
+  'transactions.merchant_category_code',
+  'transactions.transaction_type',
+  'transactions.sub_transaction_type',
+  'transactions.counterparty',
+  'transactions.currency_exchange',
+  'transactions.charges',
+] as const satisfies readonly `transactions.${keyof TransactionsTable}`[];
+
+/** `transactions.counterparty` once opened: JSON text of the other side's name, account and bank. */
+interface CounterpartyJson {
+  name: string | null;
+  scheme_name: string | null;
+  identification: string | null;
+  bank: string | null;
+}
+
+/** The AAD place of a transaction's sealed counterparty: the row is the account and Lean's transaction id. */
+const counterpartyPlace = (accountId: string, transactionId: string) => ({ table: 'transactions', column: 'counterparty', row: `${accountId}/${transactionId}` });
+
+/**
+ * The other side of a transaction, opened (or why it could not be); null when none is stored. Opened
+ * when asked for, not with the page: most pages never show it.
+ */
+export function openCounterparty(vault: PersonalDataVault, row: Pick<TransactionRow, 'account_id' | 'transaction_id' | 'counterparty'>): Counterparty | PersonalDataUnreadable | null {
+  const opened = vault.openNullable(row.counterparty, counterpartyPlace(row.account_id, row.transaction_id));
+  if (typeof opened !== 'string') return opened;
+  const json = JSON.parse(opened) as CounterpartyJson;
+  return { name: json.name, schemeName: json.scheme_name, identification: json.identification, bank: json.bank };
+}
+
+/** What v2 adds to a transaction, as its columns hold it (the counterparty sealed); all null from v1. */
+function detailColumns(vault: PersonalDataVault, accountId: string, transactionId: string, details: TransactionDetails | null) {
+  const counterparty = details?.counterparty ?? null;
+  const exchange = details?.currencyExchange ?? null;
+  const charges = details?.charges ?? null;
+  return {
+    booking_status: details?.bookingStatus ?? null,
+    value_date: details?.valueDate ?? null,
+    reference: details?.reference ?? null,
+    merchant_name: details?.merchant?.name ?? null,
+    merchant_category_code: details?.merchant?.categoryCode ?? null,
+    transaction_type: details?.transactionType ?? null,
+    sub_transaction_type: details?.subTransactionType ?? null,
+    counterparty:
+      counterparty === null
+        ? null
+        : vault.seal(
+            JSON.stringify({ name: counterparty.name, scheme_name: counterparty.schemeName, identification: counterparty.identification, bank: counterparty.bank } satisfies CounterpartyJson),
+            counterpartyPlace(accountId, transactionId),
+          ),
+    // Amounts and the rate stay decimal text: JSON strings, never numbers.
+    currency_exchange:
+      exchange === null
+        ? null
+        : JSON.stringify({
+            source_currency: exchange.sourceCurrency,
+            target_currency: exchange.targetCurrency,
+            unit_currency: exchange.unitCurrency,
+            exchange_rate: exchange.exchangeRate,
+            contract_identification: exchange.contractIdentification,
+            quotation_date: exchange.quotationDate?.toISOString() ?? null,
+            instructed_amount: exchange.instructedAmount === null ? null : { amount: exchange.instructedAmount.amount, currency: exchange.instructedAmount.currency },
+          } satisfies CurrencyExchangeJson),
+    charges: charges === null ? null : JSON.stringify({ amount: charges.amount, currency: charges.currency, included: charges.included }),
+  };
+}
+
 export type RangeRow = Pick<Selectable<TransactionRangesTable>, 'start_date' | 'end_date' | 'fetched_at' | 'expires_at'>;
 
 export interface AccountRanges extends AccountGate {
@@ -63,7 +156,7 @@ const INSERT_CHUNK = 1_000;
  * the settled days for good, the recent ones until they expire. Expired records wholly inside the
  * range are dropped. False (nothing written) when the account's link is gone meanwhile.
  */
-export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRange, transactions: readonly Transaction[]): Promise<boolean> {
+export async function saveTransactionRange(db: Kysely<Tables>, vault: PersonalDataVault, range: FetchedRange, transactions: readonly Transaction[]): Promise<boolean> {
   const from = new Date(`${range.startDate}T00:00:00Z`);
   const until = new Date(new Date(`${range.endDate}T00:00:00Z`).getTime() + 86_400_000);
   // One row per transaction id, even if an answer lists one twice (the last listing wins).
@@ -85,6 +178,7 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
       type: t.insights?.type ?? null,
       type_confidence: t.insights?.typeConfidence ?? null,
       fetched_at: range.fetchedAt,
+      ...detailColumns(vault, range.accountId, t.id, t.details),
     }));
     for (let index = 0; index < values.length; index += INSERT_CHUNK) {
       await trx
@@ -104,6 +198,16 @@ export async function saveTransactionRange(db: Kysely<Tables>, range: FetchedRan
             type: eb.ref('excluded.type'),
             type_confidence: eb.ref('excluded.type_confidence'),
             fetched_at: eb.ref('excluded.fetched_at'),
+            booking_status: eb.ref('excluded.booking_status'),
+            value_date: eb.ref('excluded.value_date'),
+            reference: eb.ref('excluded.reference'),
+            merchant_name: eb.ref('excluded.merchant_name'),
+            merchant_category_code: eb.ref('excluded.merchant_category_code'),
+            transaction_type: eb.ref('excluded.transaction_type'),
+            sub_transaction_type: eb.ref('excluded.sub_transaction_type'),
+            counterparty: eb.ref('excluded.counterparty'),
+            currency_exchange: eb.ref('excluded.currency_exchange'),
+            charges: eb.ref('excluded.charges'),
           }))
           // A slower, older answer does not overwrite what a newer one stored.
           .where(sql<boolean>`transactions.fetched_at <= excluded.fetched_at`),
@@ -207,7 +311,7 @@ function pageQuery(db: Kysely<Tables>, filter: TransactionFilter, page: Transact
   const order = page.inverted ? 'asc' : 'desc';
   let query = db
     .selectFrom('transactions')
-    .selectAll()
+    .select(TRANSACTION_COLUMNS)
     .where('account_id', '=', filter.accountId)
     .where('timestamp', '>=', from)
     .where('timestamp', '<', until);
@@ -229,8 +333,7 @@ export async function transactionsByKeys(
     .innerJoin('accounts', 'accounts.id', 'transactions.account_id')
     .innerJoin('entities', 'entities.id', 'accounts.entity_id')
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
-    .selectAll('transactions')
-    .select('customers.app_user_id')
+    .select([...TRANSACTION_COLUMNS, 'customers.app_user_id'])
     .where((eb) => eb.or(keys.map((k) => eb.and([eb('transactions.account_id', '=', k.accountId), eb('transactions.transaction_id', '=', k.transactionId)]))))
     .execute();
 }

@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { Balance } from '../../model/balance.js';
 import { balancesOfAccounts, saveBalance, type AccountBalance } from '../../store/balances-store.js';
 import type { KindContext } from '../context.js';
 import { answerFromLean } from '../lean-answer.js';
@@ -7,11 +8,9 @@ import { isFresh, readThroughLoader } from '../read-through.js';
 import { refusal } from '../refusals.js';
 import type { KindModule } from './kind.js';
 
-/** An account's balance as read: exact decimal text, and when it was read from Lean. */
-export interface BalanceRow {
+/** An account's balance as read (amounts exact decimal text, the v2 breakdown beside), and when it was read from Lean. */
+export interface BalanceRow extends Balance {
   readonly accountId: string;
-  readonly amount: string;
-  readonly currency: string;
   readonly fetchedAt: Date;
 }
 
@@ -39,9 +38,7 @@ export function balanceByAccountLoader(context: KindContext): DataLoader<string,
         return balance !== null && isFresh(balance.fetchedAt, cache.balanceMs, now) ? fresh({ accountId: stored.account_id, ...balance }) : 'fetch';
       },
       fetch: (accountId, stored) =>
-        answerFromLean(context, balanceKind, { entityId: stored.entity_id, accountId }, stored, (balance, fetchedAt) =>
-          Promise.resolve({ accountId, amount: balance.amount, currency: balance.currency, fetchedAt }),
-        ),
+        answerFromLean(context, balanceKind, { entityId: stored.entity_id, accountId }, stored, (balance, fetchedAt) => Promise.resolve({ ...balance, accountId, fetchedAt })),
       staleCopy: (stored) => (stored.balance === null ? undefined : { accountId: stored.account_id, ...stored.balance }),
     },
     context,

@@ -18,7 +18,7 @@ export type DataRequest<K extends DataKind> = DataRequests[K];
 
 /** What the writers need besides the database. */
 export interface WriteSettings {
-  /** Seals personal data (identities, IBANs) before it is stored. */
+  /** Seals personal data (identities, IBANs, holder names, counterparties) before it is stored. */
   readonly vault: PersonalDataVault;
   readonly cache: CacheConfig;
 }

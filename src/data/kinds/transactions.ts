@@ -36,7 +36,8 @@ export const transactionsKind: KindModule<'transactions'> = {
     pending.account_id === null || pending.start_date === null || pending.end_date === null
       ? undefined
       : { entityId: pending.entity_id, accountId: pending.account_id, startDate: pending.start_date, endDate: pending.end_date },
-  write: (db, { cache }, request, transactions, fetchedAt) => saveTransactionRange(db, fetchedRange(request, transactions, fetchedAt, cache.recentTransactionsMs), transactions),
+  write: (db, { vault, cache }, request, transactions, fetchedAt) =>
+    saveTransactionRange(db, vault, fetchedRange(request, transactions, fetchedAt, cache.recentTransactionsMs), transactions),
 };
 
 /**
