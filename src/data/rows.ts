@@ -2,10 +2,11 @@
  * The rows the data layer answers with, as the schema sees them: the schema imports these from here,
  * never from the store.
  */
-export type { EntityStatus, InboxStatus } from '../db/tables.js';
+export type { EntityStatus, InboxStatus, RefreshDataStatusJson } from '../db/tables.js';
 export type { AccountRow } from '../store/accounts-store.js';
 export type { CustomerRow } from '../store/customers-store.js';
 export type { ConsentAccount, ConsentRow, EntityRow } from '../store/entities-store.js';
+export type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 export type { IdentityRow } from '../store/identities-store.js';
 export type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
 export type { InboxRow } from '../store/webhook-inbox-store.js';

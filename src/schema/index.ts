@@ -10,6 +10,7 @@ import './consent.js';
 import './account.js';
 import './transaction.js';
 import './link.js';
+import './refresh.js';
 import './subscriptions.js';
 import './webhooks.js';
 
