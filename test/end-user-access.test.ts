@@ -62,6 +62,7 @@ describe('an end user sees only their own customer', () => {
       ['query ($id: ID!) { node(id: $id) { id } }', { id: globalId('Account', bobEntity.accountIds[0] ?? '') }, { id: globalId('Account', unknownUuid) }],
       ['query ($a: String!) { customerByAppUserId(appUserId: $a) { id } }', { a: 'bob' }, { a: 'nobody-at-all' }],
       ['mutation ($e: ID!) { refreshEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) }, { e: globalId('Entity', unknownUuid) }],
+      ['mutation ($e: ID!) { requestDataRefresh(entityId: $e) { __typename } }', { e: globalId('Entity', bobEntity.id) }, { e: globalId('Entity', unknownUuid) }],
       ['mutation ($e: ID!) { disconnectEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) }, { e: globalId('Entity', unknownUuid) }],
       ['mutation ($a: ID!) { refreshAccount(accountId: $a) { id } }', { a: globalId('Account', bobEntity.accountIds[0] ?? '') }, { a: globalId('Account', unknownUuid) }],
       [

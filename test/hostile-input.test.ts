@@ -387,6 +387,12 @@ const cases: Case[] = [
   },
   { name: "refreshAccount on another customer's account", send: () => asAlice('mutation ($a: ID!) { refreshAccount(accountId: $a) { id } }', { a: bobAccount() })(), status: 200, code: 'NOT_FOUND' },
   { name: "refreshEntity on another customer's entity", send: () => asAlice('mutation ($e: ID!) { refreshEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) })(), status: 200, code: 'NOT_FOUND' },
+  {
+    name: "requestDataRefresh on another customer's entity",
+    send: () => asAlice('mutation ($e: ID!) { requestDataRefresh(entityId: $e) { __typename } }', { e: globalId('Entity', bobEntity.id) })(),
+    status: 200,
+    code: 'NOT_FOUND',
+  },
   { name: "disconnectEntity on another customer's entity", send: () => asAlice('mutation ($e: ID!) { disconnectEntity(entityId: $e) { id } }', { e: globalId('Entity', bobEntity.id) })(), status: 200, code: 'NOT_FOUND' },
   { name: "prepareLink for another customer", send: () => asAlice(PREPARE_LINK, { c: bob.id, p: ['ACCOUNTS'] })(), status: 200, code: 'NOT_FOUND' },
   { name: "createCustomer for another app_user_id", send: asAlice('mutation { createCustomer(appUserId: "mallory") { id } }'), status: 200, code: 'FORBIDDEN' },

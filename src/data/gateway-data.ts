@@ -9,7 +9,11 @@ import type { IdentityRow } from '../store/identities-store.js';
 import { pendingRequest, type PendingRow } from '../store/pending-results-store.js';
 import { openCounterparty, transactionsPage, type TransactionPage, type TransactionRow } from '../store/transactions-store.js';
 import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
+import type { CustomerLinkToken } from '../lean/api.js';
+import type { RefreshRequestResult } from '../model/results.js';
+import type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 import type { DataDependencies, KindContext } from './context.js';
+import { requestRefreshAtLean } from './entity-refresh.js';
 import type { BalanceRow } from './kinds/balance.js';
 import { adoptFromLean, createAtLean } from './kinds/customers.js';
 import { disconnectAtLean, fetchEntityList, refreshEntityFromLean } from './kinds/entities.js';
@@ -21,8 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Per subscription event, the subscriber whose loaders the event's other subscribers share. */
 const firstReaderOf = new WeakMap<object, GatewayData>();
-/** The key under which idle subscription contexts share their loaders. */
-const IDLE = {};
+/** Per gateway (its dependencies), the key under which its idle subscription contexts share their loaders. */
+const idleKeys = new WeakMap<DataDependencies, object>();
 
 /**
  * The data one GraphQL request may see, read through Postgres: per-request loaders built from the
@@ -82,7 +86,12 @@ export class GatewayData {
    * them for each event), so a thousand idle subscribers do not keep a thousand sets of loaders.
    */
   releaseLoaders(): void {
-    this.forgetAllOnce(IDLE);
+    let idle = idleKeys.get(this.deps);
+    if (idle === undefined) {
+      idle = {};
+      idleKeys.set(this.deps, idle);
+    }
+    this.forgetAllOnce(idle);
   }
 
   /** What a PENDING or RECONNECT_REQUIRED answer was for, if the principal may see it. */
@@ -196,6 +205,23 @@ export class GatewayData {
     return this.loaders.entityById.load(entity.id);
   }
 
+  /** What Lean's data-store workflow told of the entity: when Lean last read the bank, and its latest refresh. */
+  refreshStateOf(entityId: string): Promise<EntityRefreshRow | undefined> {
+    return this.loaders.refreshStateByEntity.load(entityId);
+  }
+
+  /** Asks Lean to read the bank into its data store again (v2); undefined from v1, which has no such call. */
+  async requestDataRefresh(entity: EntityRow): Promise<RefreshRequestResult | undefined> {
+    const answer = await requestRefreshAtLean(this.context, entity.id);
+    this.loaders.refreshStateByEntity.clear(entity.id);
+    return answer;
+  }
+
+  /** A fresh customer-scoped token for the Link SDK (v2); undefined from v1, where the app token is enough. */
+  customerLinkToken(customerId: string): Promise<CustomerLinkToken | undefined> {
+    return this.deps.lean.customerLinkToken(customerId);
+  }
+
   /** Deletes the entity at Lean, marks it disconnected and deletes what was read from the bank. */
   async disconnect(entity: EntityRow): Promise<EntityRow | undefined> {
     await disconnectAtLean(this.context, entity);
@@ -210,6 +236,7 @@ export class GatewayData {
     loaders.accountsByEntity.clear(entityId);
     loaders.identityByEntity.clear(entityId);
     loaders.consentsByEntity.clear(entityId);
+    loaders.refreshStateByEntity.clear(entityId);
   }
 
   // --- accounts, balances, identity -------------------------------------------------------------

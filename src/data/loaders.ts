@@ -2,7 +2,7 @@ import type { KindContext } from './context.js';
 import { accountByIdLoader, accountsByEntityLoader } from './kinds/accounts.js';
 import { balanceByAccountLoader } from './kinds/balance.js';
 import { customerByAppUserIdLoader, customerByIdLoader } from './kinds/customers.js';
-import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader } from './kinds/entities.js';
+import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader, refreshStateByEntityLoader } from './kinds/entities.js';
 import { identityByEntityLoader } from './kinds/identity.js';
 import { transactionByKeyLoader, transactionsCoverageLoader } from './kinds/transactions.js';
 
@@ -19,6 +19,7 @@ export function createRequestLoaders(context: KindContext) {
     accountById: accountByIdLoader(context),
     consentsByEntity: consentsByEntityLoader(context),
     bankByIdentifier: bankByIdentifierLoader(context),
+    refreshStateByEntity: refreshStateByEntityLoader(context),
     transactionByKey: transactionByKeyLoader(context),
     entitiesByCustomer: entitiesByCustomerLoader(context),
     accountsByEntity: accountsByEntityLoader(context),

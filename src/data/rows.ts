@@ -4,10 +4,11 @@
  */
 import type { TransactionRow } from '../store/transactions-store.js';
 
-export type { CurrencyExchangeJson, EntityStatus, InboxStatus } from '../db/tables.js';
+export type { CurrencyExchangeJson, EntityStatus, InboxStatus, RefreshDataStatusJson } from '../db/tables.js';
 export type { AccountRow } from '../store/accounts-store.js';
 export type { CustomerRow } from '../store/customers-store.js';
 export type { ConsentAccount, ConsentRow, EntityRow } from '../store/entities-store.js';
+export type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 export type { IdentityRow } from '../store/identities-store.js';
 export type { TransactionCursor, TransactionRow } from '../store/transactions-store.js';
 export type { InboxRow } from '../store/webhook-inbox-store.js';

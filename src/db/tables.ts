@@ -44,7 +44,31 @@ export interface BanksTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
-export interface EntitiesTable {
+/** Lean's `data_status` of an entity's latest refresh, as stored. */
+export interface RefreshDataStatusJson {
+  accounts: string | null;
+  identity: string | null;
+  account_data: {
+    account_id: string;
+    datasets: Record<string, string>;
+    transactions_from: string | null;
+    transactions_to: string | null;
+    complete_months: number | null;
+  }[];
+}
+
+/** What Lean's data-store workflow (`entity.data.refresh.updated`) tells of an entity (migration 0005). */
+export interface EntityRefreshColumns {
+  /** When Lean last read the bank into its data store (v2 `refreshed_at`, or a finished refresh). */
+  refreshed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  refresh_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The latest refresh's status as Lean said it: PENDING, FINISHED, OK … */
+  refresh_status: ColumnType<string | null, string | null | undefined, string | null>;
+  refresh_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  refresh_data_status: ColumnType<RefreshDataStatusJson | null, string | null | undefined, string | null>;
+}
+
+export interface EntitiesTable extends EntityRefreshColumns {
   id: string;
   customer_id: string;
   bank_identifier: string;
@@ -60,20 +84,6 @@ export interface EntitiesTable {
   bank_type: ColumnType<string | null, string | null | undefined, string | null>;
   /** v2: when Lean created the entity. */
   lean_created_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** When Lean last read the bank into its data store (v2 `refreshed_at`, or a finished refresh). */
-  refreshed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  refresh_id: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The latest refresh's status as Lean said it: PENDING, FINISHED, OK … */
-  refresh_status: ColumnType<string | null, string | null | undefined, string | null>;
-  refresh_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  refresh_data_status: ColumnType<RefreshDataStatusJson | null, string | null | undefined, string | null>;
-}
-
-/** Lean's `data_status` of the latest refresh, as stored. */
-export interface RefreshDataStatusJson {
-  accounts: string | null;
-  identity: string | null;
-  account_data: { account_id: string; datasets: Record<string, string>; transactions_from: string | null; transactions_to: string | null }[];
 }
 
 export interface ConsentsTable {

@@ -11,6 +11,8 @@ export type GatewayEvent =
   | { readonly topic: 'entityReconnected'; readonly customerId: string; readonly entityId: string }
   | { readonly topic: 'reconnectRequired'; readonly customerId: string; readonly entityId: string; readonly reconnectId: string; readonly resultsId: string }
   | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string }
+  /** Lean finished reading the entity's bank into its data store, and the gateway read it again into its own. */
+  | { readonly topic: 'dataRefreshed'; readonly customerId: string; readonly entityId: string; readonly refreshId: string | null; readonly status: string }
   /** Stored data changed with no subscription of its own (an entity re-read or marked stale, a mutation): kept answers must go. */
   | { readonly topic: 'dataChanged'; readonly entityId: string | null };
 
@@ -19,6 +21,7 @@ const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('entityReconnected'), customerId: z.string(), entityId: z.string() }),
   z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
+  z.object({ topic: z.literal('dataRefreshed'), customerId: z.string(), entityId: z.string(), refreshId: z.string().nullable(), status: z.string() }),
   z.object({ topic: z.literal('dataChanged'), entityId: z.string().nullable() }),
 ]);
 
@@ -93,6 +96,9 @@ export class EventHub {
       case 'resultsReady':
         this.pubsub.publish('resultsReady', event.customerId, event);
         this.pubsub.publish('resultsReady', `results:${event.resultsId}`, event);
+        break;
+      case 'dataRefreshed':
+        this.pubsub.publish('dataRefreshed', event.customerId, event);
         break;
       case 'dataChanged':
         break;

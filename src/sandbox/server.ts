@@ -102,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const control: Route[] = [
     route('GET', /^\/openapi\.json$/, 'GET /openapi.json', 'none', () => ({ status: 200, body: sandboxOpenApi() })),
-    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', 'none', ({ body }) => state.connect(body)),
+    route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', 'none', ({ body }) => linkTokenRefusal(body) ?? state.connect(body)),
     route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', 'none', ({ params: [id] }) => state.expireSession(id ?? '')),
     route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', 'none', ({ params: [id] }) => state.revokeConsent(id ?? '')),
     route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', 'none', ({ params: [id] }) => state.reconnect(id ?? '')),
@@ -127,6 +127,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       body: { webhooks: sender.deliveries.map(({ body, ...rest }) => ({ ...rest, body: JSON.parse(body) as unknown })) },
     })),
   ];
+
+  /** v2's Link SDK authenticates with the customer's token (`access_token`): one of this customer, never an api token. v1's needs none. */
+  const linkTokenRefusal = (body: unknown): SandboxAnswer | undefined => {
+    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    if (fields['access_token'] === undefined) return undefined;
+    const bearer = tokens.check(typeof fields['access_token'] === 'string' ? `Bearer ${fields['access_token']}` : undefined);
+    if (bearer.kind === 'invalid') return leanError(401, 'INVALID_TOKEN', 'The access token is missing, expired or not valid.');
+    if (bearer.grant.scope !== 'customer' || bearer.grant.customerId !== fields['customer_id']) {
+      return leanError(403, 'INSUFFICIENT_SCOPE', 'The Link SDK needs the access token of this customer (scope customer.<customer_id>).');
+    }
+    return undefined;
+  };
 
   const expectedToken = Buffer.from(options.appToken);
   const appTokenValid = (req: IncomingMessage): boolean => {

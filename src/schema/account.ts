@@ -1,5 +1,5 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { addDays, dayOf } from '../data/day-ranges.js';
+import { DEFAULT_TRANSACTIONS_DAYS as DEFAULT_RANGE_DAYS, transactionsWindow } from '../data/kinds/transactions.js';
 import type { TransactionCursor, TransactionRow } from '../data/rows.js';
 import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
@@ -7,8 +7,6 @@ import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
 import { PERSONAL_DATA_NOTE, revealed } from './personal-data.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
-
-const DEFAULT_RANGE_DAYS = 30;
 
 builder.node(Account, {
   description: 'A bank account of an entity: its balance and transactions.',
@@ -101,8 +99,7 @@ builder.node(Account, {
               throw badUserInput(`${name} must be between 0 and ${MAX_PAGE_SIZE}`, { argument: name });
             }
           }
-          const endDate = args.to ?? dayOf(new Date());
-          const startDate = args.from ?? addDays(endDate, -(DEFAULT_RANGE_DAYS - 1));
+          const { startDate, endDate } = transactionsWindow(args.from ?? undefined, args.to ?? undefined, new Date());
           if (startDate > endDate) throw badUserInput('`from` must not be after `to`', { argument: 'from' });
           const query = {
             accountId: account.id,

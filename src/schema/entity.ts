@@ -6,6 +6,7 @@ import { answeringLeanErrors, notFound, personalDataForbidden } from './errors.j
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
 import { AccountType, grantedPermissions, LeanPermission, Region } from './permissions.js';
 import { Account, Consent, Customer, Entity, Identity } from './refs.js';
+import { alsoRequestDataRefresh } from './refresh.js';
 
 const EntityStatus = builder.enumType('EntityStatus', {
   description: 'Whether the link to the bank works.',
@@ -118,12 +119,15 @@ const visibleEntity = async (id: string, data: { entity(id: string): Promise<Ent
 builder.mutationFields((t) => ({
   refreshEntity: t.field({
     type: Entity,
-    description: 'Reads the entity (and its consents) from Lean now; its accounts and identity are fetched again at their next read.',
+    description:
+      "Reads the entity (and its consents) from Lean now; its accounts and identity are fetched again at their next read. Under Lean's v2 API it also asks Lean to read the bank again (as `requestDataRefresh` does): see `latestRefresh`, and `dataRefreshed` when it is done.",
     args: { entityId: t.arg.globalID({ for: Entity, required: true, description: 'The global id of the entity.' }) },
-    resolve: async (_root, { entityId }, { data }) => {
+    resolve: async (_root, { entityId }, context, info) => {
+      const { data } = context;
       const entity = await visibleEntity(entityId.id, data);
       const refreshed = await answeringLeanErrors(() => data.refreshEntity(entity));
       if (refreshed === undefined) throw notFound('entity');
+      await alsoRequestDataRefresh(context, refreshed, info);
       return refreshed;
     },
   }),

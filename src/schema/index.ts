@@ -11,6 +11,7 @@ import './account.js';
 import './balance.js';
 import './transaction.js';
 import './link.js';
+import './refresh.js';
 import './subscriptions.js';
 import './webhooks.js';
 

@@ -20,11 +20,14 @@ interface LinkOptionsShape {
   readonly access_to?: string;
   readonly success_redirect_url?: string;
   readonly fail_redirect_url?: string;
+  /** v2: the customer-scoped token the SDK authenticates with (never the client secret, never an api token). */
+  readonly access_token?: string;
 }
 
 interface PreparedLink {
   readonly options: LinkOptionsShape;
   readonly kind: 'SINGLE_USE' | 'LONG_LIVED' | 'OPEN_ENDED';
+  readonly accessTokenExpiresAt: Date | null;
 }
 
 const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
@@ -32,7 +35,8 @@ const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
   fields: (t) => ({
     options: t.field({
       type: 'JSONObject',
-      description: 'The exact object for `Lean.connect(options)`, in the SDK\'s snake_case names (app_token, customer_id, permissions, sandbox …).',
+      description:
+        "The exact object for `Lean.connect(options)`, in the SDK's snake_case names (app_token, customer_id, permissions, sandbox …; under Lean's v2 API also the customer's access_token).",
       resolve: (link) => ({ ...link.options }),
     }),
     customerId: t.string({ description: "Lean's `customer_id`.", resolve: (link) => link.options.customer_id }),
@@ -43,6 +47,18 @@ const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
     accessFrom: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_from ?? null }),
     accessTo: t.string({ nullable: true, description: 'As sent to the SDK (ISO 8601).', resolve: (link) => link.options.access_to ?? null }),
     consentKind: t.field({ type: ConsentKind, description: 'The consent this will ask for.', resolve: (link) => link.kind }),
+    accessToken: t.string({
+      nullable: true,
+      description:
+        "Lean's v2 API: the short-lived token of this customer (`scope=customer.<id>`) that `Lean.connect` takes as `access_token` (it is in `options` too). It can link banks for this customer only and reads no data. Null under v1, where `app_token` is enough.",
+      resolve: (link) => link.options.access_token ?? null,
+    }),
+    accessTokenExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When `accessToken` expires (about an hour after it was issued): prepare the link again after that. Null under v1.',
+      resolve: (link) => link.accessTokenExpiresAt,
+    }),
   }),
 });
 
@@ -98,6 +114,8 @@ builder.mutationFields((t) => ({
         context.warnings.push(...others);
         throw first ?? new GraphQLError('The link request breaks a rule', { extensions: { code: 'BAD_USER_INPUT' } });
       }
+      // v2: a fresh token of this customer only, issued once the request passed every rule.
+      const token = await answeringLeanErrors(() => data.customerLinkToken(customer.id));
       const options: LinkOptionsShape = {
         app_token: link.appToken,
         customer_id: customer.id,
@@ -109,8 +127,9 @@ builder.mutationFields((t) => ({
         ...(decision.accessTo && { access_to: decision.accessTo.toISOString() }),
         ...(args.successRedirectUrl && { success_redirect_url: args.successRedirectUrl }),
         ...(args.failRedirectUrl && { fail_redirect_url: args.failRedirectUrl }),
+        ...(token && { access_token: token.accessToken }),
       };
-      return { options, kind: decision.kind };
+      return { options, kind: decision.kind, accessTokenExpiresAt: token?.expiresAt ?? null };
     },
   }),
 }));

@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
 import { Account, BalanceRef, Customer, Entity, Identity, Transaction } from './refs.js';
+import { DataRefreshStatus, latestRefreshOf, RefreshDatasets, refreshStatusOf, type RefreshShape } from './refresh.js';
 
 /** Most transactions a `TransactionsReady` event carries; page on through `account.transactions`. */
 const READY_TRANSACTIONS = 100;
@@ -26,6 +27,29 @@ type ReadyShape =
       readonly to: string;
       readonly transactions: TransactionRow[];
     };
+
+interface RefreshedShape {
+  readonly entity: EntityRow;
+  readonly event: Extract<GatewayEvent, { topic: 'dataRefreshed' }>;
+  /** The entity's latest refresh as stored, when it is still the event's. */
+  readonly refresh: RefreshShape | undefined;
+}
+
+const DataRefreshedEvent = builder.objectRef<RefreshedShape>('DataRefreshedEvent').implement({
+  description: "Lean finished reading the bank into its data store, and the gateway read the entity's data again: its accounts, identity, balances and the transactions the default `transactions` range shows are served from the gateway now.",
+  fields: (t) => ({
+    entity: t.field({ type: Entity, description: 'The entity whose data was read again.', resolve: (refreshed) => refreshed.entity }),
+    refreshId: t.string({ nullable: true, description: "Lean's `refresh_id`.", resolve: (refreshed) => refreshed.event.refreshId }),
+    status: t.field({ type: DataRefreshStatus, description: 'How the refresh ended.', resolve: (refreshed) => refreshStatusOf(refreshed.event.status) }),
+    leanStatus: t.string({ description: 'The status exactly as Lean sent it (FINISHED in KSA, OK in the UAE).', resolve: (refreshed) => refreshed.event.status }),
+    datasets: t.field({
+      type: RefreshDatasets,
+      nullable: true,
+      description: 'How Lean read each dataset; only those marked OK were read again. Null when Lean reported none, or when a newer refresh of the entity began before this event was read (see `Entity.latestRefresh`).',
+      resolve: (refreshed) => refreshed.refresh?.dataStatus ?? null,
+    }),
+  }),
+});
 
 const ReconnectRequiredEvent = builder.objectRef<ReconnectShape>('ReconnectRequiredEvent').implement({
   description: 'A data call met RECONNECT_REQUIRED: the user must run `Lean.reconnect({ reconnect_id })`.',
@@ -166,6 +190,20 @@ builder.subscriptionFields((t) => ({
       const entity = await context.data.entity(event.entityId);
       if (entity === undefined) throw notFound('entity');
       return { entity, reconnectId: event.reconnectId, resultsId: event.resultsId };
+    },
+  }),
+  dataRefreshed: t.field({
+    type: DataRefreshedEvent,
+    description:
+      "Each data refresh of the customer's entities that Lean finished (after each link, and each `requestDataRefresh`), once the gateway has read the entity's data again into its store.",
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
+    subscribe: async (_root, { customerId }, context) => context.events.subscribe('dataRefreshed', await visibleCustomer(context, customerId.id)),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAllOnce(event);
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      const latest = latestRefreshOf(await context.data.refreshStateOf(entity.id));
+      return { entity, event, refresh: latest?.refreshId === event.refreshId && latest.leanStatus === event.status ? latest : undefined };
     },
   }),
   resultsReady: t.field({

@@ -1,13 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
-import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityStatus, Tables } from '../db/tables.js';
+import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityRefreshColumns, EntityStatus, Tables } from '../db/tables.js';
 import type { BankDetails, Consent, Entity } from '../model/entity.js';
 import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
-/** Lean's data refresh state of an entity: not read with the entity (yet). */
-type EntityRefreshColumn = 'refreshed_at' | 'refresh_id' | 'refresh_status' | 'refresh_updated_at' | 'refresh_data_status';
-export type EntityRow = Omit<Selectable<EntitiesTable>, EntityRefreshColumn> & { readonly app_user_id: string };
+/** The refresh state is read on its own (entity-refresh-store.ts), only where it is asked for. */
+export type EntityRow = Omit<Selectable<EntitiesTable>, keyof EntityRefreshColumns> & { readonly app_user_id: string };
 /** An account a consent names, as read: identifiers and holder name opened (or why they could not be). */
 export interface ConsentAccount {
   readonly scheme_name: string;

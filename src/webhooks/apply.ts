@@ -25,7 +25,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
   // Checked when it was received (else stored INVALID and never applied); read again here.
   const envelope = webhookEnvelope.safeParse(JSON.parse(row.body));
   if (!envelope.success) return done('IGNORED', 'not a Lean webhook envelope');
-  const { type, payload } = envelope.data;
+  const { type, payload, timestamp } = envelope.data;
   switch (type) {
     case 'entity.created':
       return applyEntityCreated(deps, payload, done);
@@ -36,7 +36,7 @@ export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Prom
     case 'entity.updated':
       return applyEntityUpdated(deps, payload, done);
     case 'entity.data.refresh.updated':
-      return applyDataRefreshUpdated(payload, done);
+      return applyDataRefreshUpdated(deps, row, payload, timestamp, done);
     default:
       return done('IGNORED', 'a type the gateway does not act on');
   }

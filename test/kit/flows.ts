@@ -41,6 +41,8 @@ export async function linkBank(
   const entity = (await response.json()) as { id: string };
   // The emulator also sends entity.created; wait until the gateway applied it, so call counts start clean.
   await webhooksApplied(gateway, (row) => row.type === 'entity.created' && row.body.includes(entity.id));
+  // Then Lean reads the bank into its store and says so (entity.data.refresh.updated), and the gateway reads it again: wait for that too.
+  await refreshApplied(gateway, entity.id);
   const accounts = gateway.sandbox?.state.accountsOf(entity.id) ?? [];
   return { id: entity.id, accountIds: accounts.map((account) => account.account_id) };
 }
@@ -86,6 +88,27 @@ export function utcDay(offsetDays = 0, from: Date = new Date()): string {
 function sandboxOf(gateway: TestGateway): string {
   if (gateway.sandbox === undefined) throw new Error('the gateway runs without the in-process emulator');
   return gateway.sandbox.url;
+}
+
+/**
+ * When the emulator started a data refresh of the entity and sends its webhooks: waits until the
+ * gateway applied the refresh's end (FINISHED in KSA, OK in the UAE), its re-reads included. Nothing
+ * to wait for when the emulator sends no refresh webhooks (LEAN_SANDBOX_REFRESH_WEBHOOKS=false).
+ */
+export async function refreshApplied(gateway: TestGateway, entityId: string, options: { count?: number; timeoutMs?: number } = {}): Promise<void> {
+  const { count = 1, timeoutMs = 15_000 } = options;
+  const refreshWebhook = (type: string | null, body: string) => type === 'entity.data.refresh.updated' && body.includes(entityId);
+  // The emulator logs the PENDING webhook as it starts the refresh, before /sandbox/connect answers.
+  if (!(gateway.sandbox?.webhooks ?? []).some((delivery) => refreshWebhook(delivery.type, delivery.body))) return;
+  const ended = (body: string) => /"status":"(FINISHED|OK)"/.test(body);
+  const started = Date.now();
+  for (;;) {
+    const rows = await gateway.database.db.selectFrom('webhook_inbox').select(['type', 'body', 'status']).execute();
+    const endings = rows.filter((row) => refreshWebhook(row.type, row.body) && ended(row.body)).length;
+    if (endings >= count && rows.every((row) => row.status !== 'RECEIVED')) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`the gateway did not apply the end of refresh ${count} of ${entityId} in time`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Waits until the gateway holds a webhook that `matches` and has nothing left to apply. */

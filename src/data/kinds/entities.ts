@@ -19,6 +19,7 @@ import {
   type CustomerEntities,
   type EntityRow,
 } from '../../store/entities-store.js';
+import { refreshStatesOfEntities, type EntityRefreshRow } from '../../store/entity-refresh-store.js';
 import type { KindContext } from '../context.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
@@ -30,11 +31,26 @@ import { batchGroupLoader, batchLoader } from '../store-loader.js';
  * disconnected here.
  */
 
+/** A customer's entity list as Lean answered it, not stored yet. */
+export interface EntityList {
+  readonly customerId: string;
+  readonly entities: readonly Entity[];
+  readonly fetchedAt: Date;
+}
+
+/** Asks Lean for the customer's entity list; `saveEntityList` stores it (a webhook asks first, then stores in its own transaction). */
+export async function askEntityList(context: Pick<KindContext, 'lean' | 'now'>, customerId: string): Promise<EntityList> {
+  const fetchedAt = context.now();
+  return { customerId, entities: await context.lean.listEntities(customerId), fetchedAt };
+}
+
+export function saveEntityList(db: Kysely<Tables>, vault: PersonalDataVault, list: EntityList): Promise<void> {
+  return saveCustomerEntities(db, vault, list.customerId, list.entities, list.fetchedAt);
+}
+
 /** Reads the customer's entity list from Lean and stores it. */
 export async function fetchEntityList(context: KindContext, customerId: string): Promise<void> {
-  const fetchedAt = context.now();
-  const entities = await context.lean.listEntities(customerId);
-  await saveCustomerEntities(context.db, context.vault, customerId, entities, fetchedAt);
+  await saveEntityList(context.db, context.vault, await askEntityList(context, customerId));
 }
 
 /**
@@ -103,4 +119,9 @@ export function consentsByEntityLoader({ db, vault }: KindContext): DataLoader<s
 
 export function bankByIdentifierLoader({ db }: KindContext): DataLoader<string, BankRow | undefined> {
   return batchLoader((ids) => banksByIdentifiers(db, ids), (row) => row.identifier);
+}
+
+/** What Lean's data-store workflow told of each entity (its latest refresh), from the store only. */
+export function refreshStateByEntityLoader({ db }: KindContext): DataLoader<string, EntityRefreshRow | undefined> {
+  return batchLoader((ids) => refreshStatesOfEntities(db, ids), (row) => row.entity_id);
 }

@@ -24,6 +24,19 @@ import type { DataRequest, KindModule } from './kind.js';
 /** An account's transactions asked for: days (`YYYY-MM-DD`, inclusive, UTC) and filters. */
 export type TransactionsQuery = TransactionFilter;
 
+/** How many days an account's transactions are read for when no first day is given. */
+export const DEFAULT_TRANSACTIONS_DAYS = 30;
+
+/**
+ * The days a read of an account's transactions covers: `to` (default: today, UTC) and `from`
+ * (default: the DEFAULT_TRANSACTIONS_DAYS ending at `to`). The one definition of the default window,
+ * for the schema's `transactions` and for what a data refresh reads ahead.
+ */
+export function transactionsWindow(from: string | undefined, to: string | undefined, now: Date): { readonly startDate: string; readonly endDate: string } {
+  const endDate = to ?? dayOf(now);
+  return { startDate: from ?? addDays(endDate, -(DEFAULT_TRANSACTIONS_DAYS - 1)), endDate };
+}
+
 /**
  * Transactions: one row per transaction, with the day ranges fetched per account. Days before the
  * fetch that hold nothing pending are settled for good; the rest expire after
