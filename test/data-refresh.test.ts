@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './kit/database.js';
-import { createCustomer, dataAt, globalId, leanCalls, linkBank, refreshApplied, resetLeanCalls, sandboxControl } from './kit/flows.js';
+import { createCustomer, dataAt, globalId, leanCalls, linkBank, refreshApplied, resetLeanCalls, sandboxControl, webhooksApplied } from './kit/flows.js';
 import { projectRoot, startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL } from './kit/graphql.js';
 import { eventually } from './kit/sandbox.js';
 import { subscribe } from './kit/subscriptions.js';
+import { postWebhook, TEST_WEBHOOK_SECRET } from './kit/webhooks.js';
 
 const OVERVIEW = readFileSync(`${projectRoot}test/operations/customer-overview.graphql`, 'utf8') + readFileSync(`${projectRoot}test/operations/fragments.graphql`, 'utf8');
 
@@ -65,7 +66,7 @@ for (const version of ['v2', 'v1'] as const) {
 
     beforeAll(async () => {
       database = await createTestDatabase(`data_refresh_${version}`);
-      gateway = await startTestGateway({ ...database.env, LEAN_API_VERSION: version });
+      gateway = await startTestGateway({ ...database.env, LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true', LEAN_API_VERSION: version });
     });
     afterAll(async () => {
       await gateway?.stop();
@@ -168,7 +169,7 @@ for (const version of ['v2', 'v1'] as const) {
 
     beforeAll(async () => {
       database = await createTestDatabase(`data_refresh_reads_${version}`);
-      gateway = await startTestGateway({ ...database.env, LEAN_API_VERSION: version });
+      gateway = await startTestGateway({ ...database.env, LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true', LEAN_API_VERSION: version });
     });
     afterAll(async () => {
       await gateway?.stop();
@@ -263,7 +264,7 @@ describe('asking Lean to read the bank again (v2)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('data_refresh_request');
     // Long enough for a second request to find the first one pending.
-    gateway = await startTestGateway({ ...database.env, LEAN_SANDBOX_REFRESH_DELAY_MS: '1500' });
+    gateway = await startTestGateway({ ...database.env, LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true', LEAN_SANDBOX_REFRESH_DELAY_MS: '1500' });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -323,6 +324,147 @@ describe('asking Lean to read the bank again (v2)', () => {
     await resetLeanCalls(gateway);
     const disconnected = await postGraphQL(gateway.url, REQUEST, { variables: { e: globalId('Entity', other.id) } });
     expect(disconnected.body.errors?.map((error) => error.extensions?.code)).toEqual(['ENTITY_DISCONNECTED']);
+    expect((await leanCalls(gateway)).total).toBe(0);
+  });
+});
+
+describe('refresh webhooks as Lean may deliver them: out of order, twice, partly failed, unknown', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('data_refresh_order');
+    gateway = await startTestGateway({ ...database.env, LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true', LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  let sent = 0;
+  /** Posts a signed entity.data.refresh.updated and waits until the gateway applied it; answers its inbox row. */
+  async function deliver(payload: Record<string, unknown>, timestamp: Date): Promise<{ status: string; last_error: string | null }> {
+    const eventId = `evt-refresh-${++sent}-${Date.now()}`;
+    const body = JSON.stringify({ type: 'entity.data.refresh.updated', payload, message: 'An entity data refresh state has been updated.', timestamp: timestamp.toISOString(), event_id: eventId });
+    expect((await postWebhook(gateway.url, body)).status).toBe(200);
+    await webhooksApplied(gateway, (row) => row.body.includes(eventId));
+    return gateway.database.db.selectFrom('webhook_inbox').select(['status', 'last_error']).where('event_key', '=', eventId).executeTakeFirstOrThrow();
+  }
+  const latestOf = async (entityId: string) => dataAt(await postGraphQL(gateway.url, LATEST, { variables: { id: globalId('Entity', entityId) } }), 'node') as Record<string, unknown>;
+
+  it('PENDING marks the refresh pending; a finished one reads only what Lean read; late, repeated and older states change nothing; a new status is kept as sent', async () => {
+    const customer = await createCustomer(gateway, 'refresh-order');
+    const entity = await linkBank(gateway, customer.leanCustomerId, 'LEANMB2');
+    const [failedAccount = '', ...okAccounts] = entity.accountIds;
+    expect(okAccounts.length).toBeGreaterThan(0);
+    const refreshed = subscribe<Refreshed>(gateway.url, DATA_REFRESHED, { variables: { customerId: customer.id } });
+    await refreshed.ready;
+    const base = Date.now();
+    const at = (seconds: number) => new Date(base + seconds * 1_000);
+    const refreshId = '5f0e1c2a-0000-4000-8000-00000000a001';
+    const payload = (status: string, id = refreshId) => ({
+      entity_id: entity.id,
+      customer_id: customer.leanCustomerId,
+      refresh_id: id,
+      status,
+      data_status: {
+        accounts: 'OK',
+        identity: 'FAILED',
+        account_data: [
+          { account_id: failedAccount, balance: 'FAILED', transactions: 'UNSUPPORTED', beneficiaries: 'SOMETHING_NEW', transaction_availability: { start: '2025-07-01', end: '2026-05-12', complete_months: 10 } },
+          ...okAccounts.map((accountId) => ({ account_id: accountId, balance: 'OK', identity: 'OK', transactions: 'OK', beneficiaries: 'UNSUPPORTED' })),
+        ],
+      },
+    });
+    const balanceRead = async (accountId: string) =>
+      (await gateway.database.db.selectFrom('balances').select('fetched_at').where('account_id', '=', accountId).executeTakeFirstOrThrow()).fetched_at.getTime();
+    const failedBalanceBefore = await balanceRead(failedAccount);
+    await resetLeanCalls(gateway);
+
+    expect(await deliver(payload('PENDING'), at(30))).toEqual({ status: 'APPLIED', last_error: null });
+    expect(await latestOf(entity.id)).toMatchObject({ latestRefresh: { refreshId, status: 'PENDING', leanStatus: 'PENDING', updatedAt: at(30).toISOString() } });
+    expect((await leanCalls(gateway)).total).toBe(0);
+
+    const finished = await deliver(payload('OK'), at(60));
+    expect(finished.status).toBe('APPLIED');
+    expect(finished.last_error).toContain('identity: FAILED');
+    expect((await leanCalls(gateway)).calls).toEqual({
+      'GET /customers/v1/{customer_id}/entities': 1,
+      'GET /data/v2/accounts': 1,
+      'GET /data/v2/accounts/{account_id}/balances': okAccounts.length,
+      'GET /data/v2/accounts/{account_id}/transactions': okAccounts.length,
+    });
+    // What Lean could not read keeps the copy read before.
+    expect(await balanceRead(failedAccount)).toBe(failedBalanceBefore);
+    expect(await balanceRead(okAccounts[0] ?? '')).toBeGreaterThan(failedBalanceBefore);
+    const latest = await latestOf(entity.id);
+    expect(latest).toMatchObject({ refreshedAt: at(60).toISOString(), latestRefresh: { refreshId, status: 'FINISHED', leanStatus: 'OK', datasets: { accounts: 'OK', identity: 'FAILED' } } });
+    const failedDatasets = (latest['latestRefresh'] as { datasets: { accountData: { leanAccountId: string; balance: string; transactions: string; beneficiaries: string; reported: unknown[] }[] } }).datasets.accountData[0];
+    expect(failedDatasets).toMatchObject({ leanAccountId: failedAccount, balance: 'FAILED', transactions: 'UNSUPPORTED', beneficiaries: 'OTHER' });
+    expect(failedDatasets?.reported).toContainEqual({ dataset: 'beneficiaries', status: 'OTHER', code: 'SOMETHING_NEW' });
+    await resetLeanCalls(gateway);
+
+    expect(await deliver(payload('OK'), at(60))).toEqual({ status: 'IGNORED', last_error: 'this state of the refresh is recorded already' });
+    expect(await deliver(payload('PENDING'), at(90))).toEqual({ status: 'IGNORED', last_error: 'older than the refresh state recorded' });
+    expect(await deliver(payload('FINISHED', '5f0e1c2a-0000-4000-8000-00000000a000'), at(10))).toEqual({ status: 'IGNORED', last_error: 'older than the refresh state recorded' });
+    expect((await leanCalls(gateway)).total).toBe(0);
+    expect(await latestOf(entity.id)).toMatchObject({ refreshedAt: at(60).toISOString(), latestRefresh: { refreshId, status: 'FINISHED' } });
+
+    const next = '5f0e1c2a-0000-4000-8000-00000000a002';
+    expect(await deliver({ ...payload('CANCELLED', next), data_status: undefined }, at(120))).toEqual({ status: 'APPLIED', last_error: null });
+    expect(await latestOf(entity.id)).toMatchObject({ refreshedAt: at(60).toISOString(), latestRefresh: { refreshId: next, status: 'OTHER', leanStatus: 'CANCELLED', datasets: null } });
+    expect((await leanCalls(gateway)).total).toBe(0);
+
+    // The one finished refresh was told once.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(refreshed.received.map((event) => [event.dataRefreshed.refreshId, event.dataRefreshed.leanStatus])).toEqual([[refreshId, 'OK']]);
+    await refreshed.close();
+  });
+
+  it('a read of the refresh that meets PENDING or RECONNECT_REQUIRED is handled as the read path would: remembered for results.ready, the entity marked', async () => {
+    const customer = await createCustomer(gateway, 'refresh-async');
+    // LEANMB3_ASYNC answers transactions PENDING: the link's refresh remembers each request.
+    const slow = await linkBank(gateway, customer.leanCustomerId, 'LEANMB3_ASYNC');
+    const pending = await gateway.database.db
+      .selectFrom('pending_results')
+      .select(['results_id', 'kind', 'status', 'account_id', 'start_date', 'end_date'])
+      .where('entity_id', '=', slow.id)
+      .execute();
+    const first = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+    expect(pending.map((row) => [row.kind, row.account_id, row.start_date])).toEqual(
+      expect.arrayContaining(slow.accountIds.map((accountId) => ['transactions', accountId, first])) as unknown,
+    );
+    // The default transactions query asks for those days: the same pending answer, without asking Lean again.
+    await resetLeanCalls(gateway);
+    const page = await postGraphQL(gateway.url, 'query ($id: ID!) { node(id: $id) { ... on Account { transactions(first: 5) { __typename ... on ResultsPending { resultsId } } } } }', {
+      variables: { id: globalId('Account', slow.accountIds[0] ?? '') },
+    });
+    const answered = dataAt(page, 'node.transactions') as { __typename: string; resultsId?: string };
+    expect(answered.__typename).toBe('ResultsPending');
+    expect(pending.map((row) => row.results_id)).toContain(answered.resultsId);
+    expect((await leanCalls(gateway)).total).toBe(0);
+
+    // LEANMB4_OTP after its session ended: the refresh's first read meets RECONNECT_REQUIRED and reads nothing more.
+    const otp = await linkBank(gateway, customer.leanCustomerId, 'LEANMB4_OTP');
+    expect((await sandboxControl(gateway, 'POST', `/sandbox/entities/${otp.id}/expire-session`)).status).toBe(200);
+    await resetLeanCalls(gateway);
+    const finished = { entity_id: otp.id, customer_id: customer.leanCustomerId, refresh_id: '5f0e1c2a-0000-4000-8000-00000000c001', status: 'OK', data_status: { accounts: 'OK', identity: 'OK', account_data: [] } };
+    expect((await deliver(finished, new Date(Date.now() + 60_000))).status).toBe('APPLIED');
+    expect((await leanCalls(gateway)).calls).toEqual({ 'GET /customers/v1/{customer_id}/entities': 1, 'GET /data/v2/accounts': 1 });
+    const marked = await postGraphQL(gateway.url, 'query ($id: ID!) { node(id: $id) { ... on Entity { status reconnectId } } }', { variables: { id: globalId('Entity', otp.id) } });
+    expect(dataAt(marked, 'node')).toMatchObject({ status: 'RECONNECT_REQUIRED', reconnectId: expect.any(String) as unknown });
+    const waiting = await gateway.database.db.selectFrom('pending_results').select(['kind', 'status']).where('entity_id', '=', otp.id).execute();
+    expect(waiting).toEqual([{ kind: 'accounts', status: 'RECONNECT_REQUIRED' }]);
+  });
+
+  it('a finished refresh of an entity unknown here, or disconnected, is IGNORED with a note and reads nothing', async () => {
+    const customer = await createCustomer(gateway, 'refresh-unknown');
+    const gone = await linkBank(gateway, customer.leanCustomerId, 'LEANMB2');
+    await postGraphQL(gateway.url, 'mutation ($e: ID!) { disconnectEntity(entityId: $e) { status } }', { variables: { e: globalId('Entity', gone.id) } });
+    await resetLeanCalls(gateway);
+    const finished = (entityId: string) => ({ entity_id: entityId, customer_id: customer.leanCustomerId, refresh_id: '5f0e1c2a-0000-4000-8000-00000000b001', status: 'FINISHED' });
+    expect(await deliver(finished('00000000-0000-4000-8000-000000000000'), new Date())).toEqual({ status: 'IGNORED', last_error: 'no such entity here' });
+    expect(await deliver(finished(gone.id), new Date())).toEqual({ status: 'IGNORED', last_error: 'the entity is disconnected' });
     expect((await leanCalls(gateway)).total).toBe(0);
   });
 });

@@ -6,19 +6,23 @@ import {
   AccountTransactionsDocument,
   CreateCustomerDocument,
   CustomerOverviewDocument,
+  DataRefreshedDocument,
   DisconnectEntityDocument,
   MyCustomerDocument,
   PrepareLinkDocument,
   RefreshAccountDocument,
   RefreshCustomerDocument,
   RefreshEntityDocument,
+  RequestDataRefreshDocument,
   ViewerDocument,
   type CustomerOverviewQuery,
+  type DataRefreshedSubscription,
 } from './gql/graphql.js';
 import { createTestDatabase, type TestDatabase } from './kit/database.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
-import { webhooksApplied } from './kit/flows.js';
+import { leanCalls, refreshApplied, resetLeanCalls, webhooksApplied } from './kit/flows.js';
 import { postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse } from './kit/graphql.js';
+import { subscribe } from './kit/subscriptions.js';
 
 /**
  * The example operations of test/operations (codegen's input, and what frontend teams copy) run for
@@ -66,6 +70,8 @@ describe('the example operations, end to end', () => {
       GATEWAY_JWT_SECRET: JWT_SECRET,
       GATEWAY_JWT_ISSUER: TEST_ISSUER,
       GATEWAY_JWT_AUDIENCE: TEST_AUDIENCE,
+      // Lean's reads of the bank take a second: a second RequestDataRefresh finds the first pending.
+      LEAN_SANDBOX_REFRESH_DELAY_MS: '1000',
     });
     if (gateway.sandbox === undefined) throw new Error('the test gateway runs without its embedded Lean emulator');
     sandboxUrl = gateway.sandbox.url;
@@ -98,7 +104,7 @@ describe('the example operations, end to end', () => {
     expect(again.data.createCustomer).toEqual(data.createCustomer);
   });
 
-  it('PrepareLink: returns the options for Lean.connect', async () => {
+  it('PrepareLink: returns the options for Lean.connect; DataRefreshed tells when Lean has read the bank', async () => {
     const { data } = await run(gateway, PrepareLinkDocument, {
       customerId,
       bankIdentifier: 'LEANMB1',
@@ -118,6 +124,12 @@ describe('the example operations, end to end', () => {
     expect(link.options).toMatchObject({ customer_id: leanCustomerId, bank_identifier: 'LEANMB1', sandbox: true });
     expect(typeof link.options['app_token']).toBe('string');
     expect(link.options['permissions']).toEqual(expect.arrayContaining(['identity', 'accounts', 'balance', 'transactions']));
+    // Lean's v2 API: the customer's own short-lived token, for the Link SDK only.
+    expect(link.accessToken).toEqual(expect.any(String));
+    expect(link.options['access_token']).toBe(link.accessToken);
+    expect(Date.parse(link.accessTokenExpiresAt ?? '')).toBeGreaterThan(Date.now());
+    const refreshed = subscribe<DataRefreshedSubscription>(gateway.url, print(DataRefreshedDocument), { variables: { customerId }, token: API_KEY });
+    await refreshed.ready;
 
     // What the Link SDK does once the user finishes Lean.connect(options): the emulator creates the entity.
     const connected = await fetch(`${sandboxUrl}/sandbox/connect`, {
@@ -128,6 +140,14 @@ describe('the example operations, end to end', () => {
     expect(connected.status).toBe(201);
     // Lean then sends entity.created, which brings the bank's name, logo and colours.
     await webhooksApplied(gateway, (row) => row.type === 'entity.created');
+    // Then it reads the bank into its data store; once the gateway read it too, DataRefreshed tells.
+    const { dataRefreshed } = await refreshed.next();
+    await refreshed.close();
+    expect(dataRefreshed).toMatchObject({ status: 'FINISHED', leanStatus: 'OK', datasets: { accounts: 'OK', identity: 'OK' } });
+    expect(dataRefreshed.entity).toMatchObject({ status: 'ACTIVE', bank: { identifier: 'LEANMB1' } });
+    expect(dataRefreshed.entity.refreshedAt).toMatch(ISO_INSTANT);
+    for (const account of dataRefreshed.datasets?.accountData ?? []) expect(account).toMatchObject({ account: { id: expect.any(String) as unknown }, balance: 'OK', transactions: 'OK' });
+    await resetLeanCalls(gateway);
   });
 
   it('CustomerOverview: one ACTIVE entity, its accounts with a Balance and the recent transactions', async () => {
@@ -199,6 +219,10 @@ describe('the example operations, end to end', () => {
     }
   });
 
+  it('CustomerOverview right after the refresh asked Lean nothing: the refresh had read it all', async () => {
+    expect((await leanCalls(gateway)).total).toBe(0);
+  });
+
   it('AccountTransactions: two pages through `after`, in order and without overlap', async () => {
     const account = accounts[0]!;
     const to = new Date().toISOString().slice(0, 10);
@@ -268,6 +292,19 @@ describe('the example operations, end to end', () => {
     const refreshedCustomer = await run(gateway, RefreshCustomerDocument, { customerId });
     expect(refreshedCustomer.data.refreshCustomer.id).toBe(customerId);
     expect(refreshedCustomer.data.refreshCustomer.entities?.map((e) => [e.id, e.status])).toEqual([[entity.id, 'ACTIVE']]);
+  });
+
+  it('RequestDataRefresh: Lean starts reading the bank again; asked again meanwhile, one is pending already', async () => {
+    // RefreshEntity (the step before) asked Lean for a refresh too: let it end first.
+    await refreshApplied(gateway, entity.leanEntityId, { count: 2 });
+    const { data } = await run(gateway, RequestDataRefreshDocument, { entityId: entity.id });
+    const requested = data.requestDataRefresh;
+    expect(requested.__typename).toBe('DataRefreshRequested');
+    if (requested.__typename !== 'DataRefreshRequested') return;
+    expect(requested.entity.latestRefresh).toMatchObject({ refreshId: requested.refreshId, status: 'PENDING', leanStatus: 'PENDING' });
+
+    const again = await run(gateway, RequestDataRefreshDocument, { entityId: entity.id });
+    expect(again.data.requestDataRefresh).toMatchObject({ __typename: 'DataRefreshAlreadyPending', entity: { id: entity.id, latestRefresh: { refreshId: requested.refreshId } } });
   });
 
   it('DisconnectEntity: the entity becomes DISCONNECTED and leaves the overview', async () => {

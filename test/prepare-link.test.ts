@@ -175,6 +175,8 @@ describe('UAE (LEANMB1)', () => {
     const link = accepted(await prepareLink({ customerId: customer.id, bankIdentifier: UAE_BANK, permissions: UAE_PERMISSIONS }));
     expect(link.options).toEqual({
       app_token: expect.any(String) as unknown,
+      // Lean's v2 API (the default): the customer's own token for the Link SDK.
+      access_token: expect.any(String) as unknown,
       customer_id: customer.leanCustomerId,
       permissions: ['identity', 'accounts', 'balance', 'transactions'],
       sandbox: true,
@@ -215,6 +217,7 @@ describe('UAE (LEANMB1)', () => {
     );
     expect(link.options).toEqual({
       app_token: expect.any(String) as unknown,
+      access_token: expect.any(String) as unknown,
       customer_id: customer.leanCustomerId,
       permissions: ['accounts', 'balance', 'transactions'],
       sandbox: true,
@@ -248,6 +251,7 @@ describe('KSA (LEA1_SAMAOB_SAU)', () => {
     const link = accepted(await ksa({ permissions: KSA_PERMISSIONS }));
     expect(link.options).toEqual({
       app_token: expect.any(String) as unknown,
+      access_token: expect.any(String) as unknown,
       customer_id: customer.leanCustomerId,
       permissions: ['identity', 'accounts', 'balance', 'transactions', 'identities', 'scheduled_payments', 'standing_orders', 'direct_debits', 'beneficiaries'],
       sandbox: true,
@@ -383,6 +387,7 @@ describe('an end user', () => {
     const link = accepted(await prepareLink({ customerId: own.id, bankIdentifier: UAE_BANK, permissions: UAE_PERMISSIONS }, token));
     expect(link.options).toEqual({
       app_token: expect.any(String) as unknown,
+      access_token: expect.any(String) as unknown,
       customer_id: own.leanCustomerId,
       permissions: ['identity', 'accounts', 'balance', 'transactions'],
       sandbox: true,

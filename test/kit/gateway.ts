@@ -33,6 +33,9 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
     LEAN_SANDBOX_PORT: '0',
     GATEWAY_RATE_LIMIT_PER_SECOND: '0',
     GATEWAY_RESPONSE_CACHE_SECONDS: '0',
+    // Lean's data-store workflow (refresh webhooks after each link) only where a test asks for it: the
+    // others count webhooks, events and Lean calls exactly.
+    LEAN_SANDBOX_REFRESH_WEBHOOKS: 'false',
     ...versionOf(env),
     ...env,
   });
@@ -55,7 +58,7 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...versionOf(env), ...env },
+    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', LEAN_SANDBOX_REFRESH_WEBHOOKS: 'false', ...versionOf(env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
