@@ -66,6 +66,7 @@ describe('the example operations, end to end', () => {
     database = await createTestDatabase('example_operations');
     gateway = await startTestGateway({
       ...database.env,
+      LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true',
       GATEWAY_API_KEYS: API_KEY,
       GATEWAY_JWT_SECRET: JWT_SECRET,
       GATEWAY_JWT_ISSUER: TEST_ISSUER,
