@@ -166,6 +166,8 @@ describe('refreshes and their webhook have the keys of Lean’s samples', () => 
     const refreshId = (list.body as { content: { refresh_id: string }[] }).content[0]?.refresh_id ?? '';
     const one = await call('GET', '/data/v2/refreshes/{refresh_id}', `/data/v2/refreshes/${refreshId}?entity_id=${ksa.entityId}`);
     expect(keyPaths(one.body)).toEqual(keyPaths(postmanExample('KSA', 'get Data Refresh Status')));
+    // The link's own refresh is PENDING for refreshDelayMs; a trigger during it would be the 429.
+    await eventually(() => lean.sandbox.state.refreshes.pendingOf(uae.entityId) === undefined, 15_000);
     const triggered = await call('POST', '/data/v2/refreshes', '/data/v2/refreshes', { entity_id: uae.entityId });
     expect(keyPaths(triggered.body)).toEqual(keyPaths(postmanExample('KSA', 'Trigger a Manual Data Refresh')));
     const duplicate = await call('POST', '/data/v2/refreshes', '/data/v2/refreshes', { entity_id: uae.entityId });
