@@ -33,9 +33,7 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
     LEAN_SANDBOX_PORT: '0',
     GATEWAY_RATE_LIMIT_PER_SECOND: '0',
     GATEWAY_RESPONSE_CACHE_SECONDS: '0',
-    // Lean's data-store workflow (refresh webhooks after each link) only where a test asks for it: the
-    // others count webhooks, events and Lean calls exactly.
-    LEAN_SANDBOX_REFRESH_WEBHOOKS: 'false',
+    ...refreshesOf(env),
     ...versionOf(env),
     ...env,
   });
@@ -58,7 +56,7 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', LEAN_SANDBOX_REFRESH_WEBHOOKS: 'false', ...versionOf(env), ...env },
+    env: { ...inherited, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LEAN_SANDBOX_PORT: '0', ...refreshesOf(env), ...versionOf(env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -88,6 +86,16 @@ export function spawnGateway(env: Record<string, string>): SpawnedGateway {
 }
 
 /** The suite's Lean generation, unless the test chose Lean credentials of its own (which decide the version). */
+/**
+ * Lean's data-store workflow (refresh webhooks after each link) only where a test asks for it: the
+ * others count webhooks, events and Lean calls exactly. Without its webhooks, the link's refresh
+ * still finishes in the emulator; it does so at once, so that Lean's store does not move under a
+ * test's paged read (the v2 client reads a list again when `refreshed_at` moves between pages).
+ */
+function refreshesOf(env: Record<string, string>): Record<string, string> {
+  return env['LEAN_SANDBOX_REFRESH_WEBHOOKS'] === 'true' ? {} : { LEAN_SANDBOX_REFRESH_WEBHOOKS: 'false', LEAN_SANDBOX_REFRESH_DELAY_MS: '0' };
+}
+
 function versionOf(env: Record<string, string>): Record<string, string> {
   const ownCredentials = env['LEAN_CLIENT_ID'] !== undefined || env['LEAN_APP_TOKEN'] !== undefined;
   return ownCredentials ? {} : { LEAN_API_VERSION: LEAN_TEST_VERSION };
