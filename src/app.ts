@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
 import { createHttpServer } from './http/server.js';
+import { webAppRoute } from './http/web-app.js';
 import type { LeanApi } from './lean/api.js';
 import type { Logger } from './log.js';
 import { GatewayMetrics } from './observability/metrics.js';
@@ -125,6 +126,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     webhooks,
     isDraining: () => draining,
     metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,
+    webApp: config.webApp ? webAppRoute() : undefined,
   });
   const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
   let metricsServer: MetricsServer | undefined;

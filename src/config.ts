@@ -13,6 +13,8 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Whether anonymous callers may run introspection and `__typename`. */
   readonly introspection: boolean;
+  /** Whether the web app (`web/dist/`) is served at `/`: always outside production, in production only when asked. */
+  readonly webApp: boolean;
   readonly lean: LeanConfig;
   readonly sandbox: SandboxConfig;
   readonly cache: CacheConfig;
@@ -199,6 +201,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       developmentPrincipal: !production && apiKeys.length === 0 && jwt === undefined,
     },
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
+    webApp: parsed.GATEWAY_WEB_APP ?? !production,
     lean,
     sandbox: readSandboxConfig(parsed),
     cache,

@@ -151,6 +151,11 @@ export const variables = {
     expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')})`,
     echo: true,
   },
+  GATEWAY_WEB_APP: {
+    schema: booleanWord,
+    expects: `a boolean (${TRUE_WORDS.join('/')} or ${FALSE_WORDS.join('/')})`,
+    echo: true,
+  },
   LEAN_API_URL: { schema: httpUrl, expects: "the base URL of Lean's API (https://…); overrides LEAN_ENV", echo: true },
   LEAN_ENV: { schema: z.enum(['sandbox', 'production']), expects: "sandbox or production (Lean's hosts)", echo: true },
   LEAN_APP_TOKEN: { schema: z.string().min(8), expects: 'the application token from the Lean developer portal', echo: false },

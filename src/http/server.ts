@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 import { admitGraphQLBody } from './limits.js';
+import type { WebAppRoute } from './web-app.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 const REQUEST_ID_SHAPE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,10 +21,12 @@ export interface HttpServerOptions {
   isDraining: () => boolean;
   /** `GET /metrics` (services only), unless metrics have a port of their own. */
   metrics?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  /** The web app at `/` and other non-API paths, when served. */
+  webApp?: WebAppRoute | undefined;
 }
 
 /** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics }: HttpServerOptions): Server {
+export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics, webApp }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -75,6 +78,15 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
       return;
     }
     const route = routes[path];
+    if (route === undefined && webApp !== undefined) {
+      void webApp(req, res)
+        .then((served) => served || sendJson(res, 404, { error: 'not found' }))
+        .catch((error: unknown) => {
+          req.log.error({ err: error }, 'web app route failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        });
+      return;
+    }
     if (route === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
       sendJson(res, route === undefined ? 404 : 405, { error: route === undefined ? 'not found' : 'method not allowed' });
       return;
