@@ -5,16 +5,25 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * point `documents` at their own operations; here it types the operations the tests send and emits
  * the persisted-documents manifest (hash → operation) used for trusted-documents mode.
  */
+const scalars = { Decimal: 'string', DateTime: 'string', Date: 'string', JSONObject: 'Record<string, unknown>' };
+
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/operations/**/*.graphql'],
   ignoreNoDocuments: false,
   emitLegacyCommonJSImports: false,
   generates: {
     'test/gql/': {
+      documents: ['test/operations/**/*.graphql'],
       preset: 'client',
-      config: { scalars: { Decimal: 'string', DateTime: 'string', Date: 'string', JSONObject: 'Record<string, unknown>' }, enumsAsTypes: true, useTypeImports: true },
+      config: { scalars, enumsAsTypes: true, useTypeImports: true },
       presetConfig: { persistedDocuments: true, fragmentMasking: false },
+    },
+    // The web app's own operations (web/src/operations), typed the same way.
+    'web/src/gql/': {
+      documents: ['web/src/operations/**/*.graphql'],
+      preset: 'client',
+      config: { scalars, enumsAsTypes: true, useTypeImports: true },
+      presetConfig: { fragmentMasking: false },
     },
   },
 };
