@@ -10,6 +10,7 @@ import { sandboxOpenApi } from './openapi.js';
 import { invalidParameters, leanError, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
 import { SandboxState } from './state.js';
+import { bankCatalogueRoutes } from './bank-catalogue.js';
 import { customerRoutes, v1DataRoutes } from './v1.js';
 import { v2DataRoutes } from './v2.js';
 import { v2RefreshRoutes } from './v2-refreshes.js';
@@ -95,6 +96,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const lean: Route[] = [
     route('POST', /^\/oauth2\/token\/?$/, 'POST /oauth2/token', 'none', ({ body, headers }) => tokens.grant(body as URLSearchParams, headers.authorization), 'form'),
     ...customerRoutes(state),
+    ...bankCatalogueRoutes(),
     ...v1DataRoutes(state),
     ...v2DataRoutes(state),
     ...v2RefreshRoutes(state),
