@@ -91,6 +91,21 @@ describe.runIf(chromiumInstalled)("the emulator's Link page, in a browser", () =
     await watched.close();
   });
 
+  it('Reconnect ends the reconnect the emulator waits for and tells SUCCESS with the entity id', async () => {
+    const [entity] = await lean.lean.listEntities(customerId);
+    if (entity === undefined) throw new Error('the Link test before this one linked no entity');
+    await lean.control('POST', `/sandbox/entities/${entity.id}/expire-session`);
+    const answer = await lean.lean.identity(entity.id);
+    if (answer.kind !== 'reconnectRequired') throw new Error(`expected RECONNECT_REQUIRED, got ${answer.kind}`);
+    const watched = await openLink({ reconnect_id: answer.reconnectId });
+    await watched.page.frameLocator('#link').getByRole('button', { name: 'Reconnect' }).click();
+    const [received] = await messagesOf(watched);
+    expect(received?.data).toEqual({ source: 'lean-sandbox-link', status: 'SUCCESS', method: 'RECONNECT', entity_id: entity.id });
+    expect((await lean.lean.identity(entity.id)).kind).toBe('ok');
+    expect(watched.errors).toEqual([]);
+    await watched.close();
+  });
+
   it('Reconnect with an unknown reconnect id tells ERROR with the emulator’s message', async () => {
     const watched = await openLink({ reconnect_id: '00000000-0000-4000-8000-000000000000' });
     await watched.page.frameLocator('#link').getByRole('button', { name: 'Reconnect' }).click();
