@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createAuthenticator } from './auth/authenticate.js';
+import { DevSignIn } from './auth/dev-sign-in.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
@@ -13,6 +14,7 @@ import { PersonalDataVault } from './crypto/personal-data.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
+import { createDevRoutes } from './http/dev-routes.js';
 import { createHttpServer } from './http/server.js';
 import { webAppRoute } from './http/web-app.js';
 import type { LeanApi } from './lean/api.js';
@@ -107,7 +109,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
 
   let draining = false;
-  const authenticate = createAuthenticator(config.auth);
+  // Development without JWT settings: /dev/sign-in issues end-user tokens that the real end-user path verifies.
+  const devSignIn = config.env !== 'production' && config.auth.jwt === undefined ? new DevSignIn() : undefined;
+  const authenticate = createAuthenticator(devSignIn === undefined ? config.auth : { ...config.auth, jwt: devSignIn.jwt });
   const graphql = createGraphQLHandler({
     config,
     schema: gatewaySchema(),
@@ -127,6 +131,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     isDraining: () => draining,
     metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,
     webApp: config.webApp ? webAppRoute() : undefined,
+    dev: devSignIn && createDevRoutes({ signIn: devSignIn, sandboxUrl: upstream.sandbox?.url, leanApiVersion: upstream.lean.version }),
   });
   const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
   let metricsServer: MetricsServer | undefined;

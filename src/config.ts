@@ -62,6 +62,8 @@ export interface CacheConfig {
   readonly identityMs: number;
   /** Transactions of days before the fetch never expire; a range reaching the day of the fetch does. */
   readonly recentTransactionsMs: number;
+  /** Lean's bank catalogue, the same for every customer. */
+  readonly banksMs: number;
 }
 
 /** The upstream: Lean's API at a URL, or the emulator started in this process (development only). */
@@ -187,6 +189,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     balanceMs: (parsed.CACHE_TTL_BALANCE_SECONDS ?? 300) * 1_000,
     identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
     recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
+    banksMs: (parsed.CACHE_TTL_BANKS_SECONDS ?? 3_600) * 1_000,
   };
 
   return {

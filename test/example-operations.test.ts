@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccountDetailsDocument,
   AccountTransactionsDocument,
+  BanksDocument,
   CreateCustomerDocument,
   CustomerOverviewDocument,
   DataRefreshedDocument,
@@ -95,6 +96,24 @@ describe('the example operations, end to end', () => {
   it('Viewer: the API key runs as a service', async () => {
     const { data } = await run(gateway, ViewerDocument, {});
     expect(data.viewer).toEqual({ kind: 'SERVICE', appUserId: null });
+  });
+
+  it('Banks: the UAE banks of the picker, with their account types and availability; asked again, no Lean call', async () => {
+    const { data } = await run(gateway, BanksDocument, { region: 'UAE' });
+    expect(data.banks.map((bank) => bank.identifier)).toEqual(['LEANMB1', 'LEANMB2', 'LEANMB3_ASYNC', 'LEANMB4_OTP']);
+    expect(data.banks[0]).toEqual({
+      identifier: 'LEANMB1',
+      name: 'Lean Mock Bank',
+      logo: 'https://cdn.leantech.me/img/banks/white-lean.png',
+      mainColor: '#1beb75',
+      backgroundColor: '#001E26',
+      region: 'UAE',
+      accountTypes: ['PERSONAL', 'BUSINESS'],
+      availability: { data: true, payments: true },
+    });
+    await resetLeanCalls(gateway);
+    await run(gateway, BanksDocument, { region: 'UAE' });
+    expect((await leanCalls(gateway)).calls['GET /banks/v1']).toBeUndefined();
   });
 
   it('CreateCustomer: creates the customer, and the same one again on a second call', async () => {

@@ -180,6 +180,7 @@ export const variables = {
     expects: 'seconds transactions of a range reaching today are served from the cache',
     echo: true,
   },
+  CACHE_TTL_BANKS_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds Lean's bank catalogue is served from the cache", echo: true },
   GATEWAY_WEBHOOK_LEASE_SECONDS: {
     schema: integer(1, 3_600),
     expects: 'seconds a webhook being applied stays claimed by one instance (1 to 3600)',

@@ -11,10 +11,12 @@ import { openCounterparty, transactionsPage, type TransactionPage, type Transact
 import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
 import type { CustomerLinkToken } from '../lean/api.js';
 import type { RefreshRequestResult } from '../model/results.js';
+import type { Region } from '../model/consent-rules.js';
 import type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 import type { DataDependencies, KindContext } from './context.js';
 import { requestRefreshAtLean } from './entity-refresh.js';
 import type { BalanceRow } from './kinds/balance.js';
+import { mergeBankLists, type BankListing } from './kinds/banks.js';
 import { adoptFromLean, createAtLean } from './kinds/customers.js';
 import { disconnectAtLean, fetchEntityList, refreshEntityFromLean } from './kinds/entities.js';
 import { transactionKey, transactionPagesLoader, type TransactionsQuery } from './kinds/transactions.js';
@@ -190,6 +192,15 @@ export class GatewayData {
 
   bank(identifier: string): Promise<BankRow | undefined> {
     return this.loaders.bankByIdentifier.load(identifier);
+  }
+
+  /** Lean's bank catalogue (personal and business lists, merged), of one region or all; the same for every principal. */
+  async banks(region: Region | undefined): Promise<BankListing[]> {
+    const lists = await Promise.all((['PERSONAL', 'BUSINESS'] as const).map(async (accountType) => {
+      const outcome = await this.loaders.bankListByAccountType.load(accountType);
+      return outcome?.kind === 'ok' ? outcome.value : [];
+    }));
+    return mergeBankLists(lists).filter((listing) => region === undefined || listing.bank.region === region);
   }
 
   /** Reads the customer's entity list from Lean now. */

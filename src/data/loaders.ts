@@ -1,6 +1,7 @@
 import type { KindContext } from './context.js';
 import { accountByIdLoader, accountsByEntityLoader } from './kinds/accounts.js';
 import { balanceByAccountLoader } from './kinds/balance.js';
+import { bankListByAccountTypeLoader } from './kinds/banks.js';
 import { customerByAppUserIdLoader, customerByIdLoader } from './kinds/customers.js';
 import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader, refreshStateByEntityLoader } from './kinds/entities.js';
 import { identityByEntityLoader } from './kinds/identity.js';
@@ -19,6 +20,7 @@ export function createRequestLoaders(context: KindContext) {
     accountById: accountByIdLoader(context),
     consentsByEntity: consentsByEntityLoader(context),
     bankByIdentifier: bankByIdentifierLoader(context),
+    bankListByAccountType: bankListByAccountTypeLoader(context),
     refreshStateByEntity: refreshStateByEntityLoader(context),
     transactionByKey: transactionByKeyLoader(context),
     entitiesByCustomer: entitiesByCustomerLoader(context),

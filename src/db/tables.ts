@@ -44,6 +44,27 @@ export interface BanksTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** When Lean's bank catalogue was last read, per account type. */
+export interface BankCatalogueReadsTable {
+  account_type: string;
+  fetched_at: Date;
+}
+
+/** One bank of Lean's catalogue for one account type, as last read. */
+export interface BankCatalogueTable {
+  account_type: string;
+  identifier: string;
+  position: number;
+  name: string;
+  logo: string | null;
+  main_color: string | null;
+  background_color: string | null;
+  region: string;
+  data_available: boolean;
+  payments_available: boolean;
+  fetched_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 /** Lean's `data_status` of an entity's latest refresh, as stored. */
 export interface RefreshDataStatusJson {
   accounts: string | null;
@@ -245,6 +266,8 @@ export interface Tables {
   gateway_instances: GatewayInstancesTable;
   customers: CustomersTable;
   banks: BanksTable;
+  bank_catalogue_reads: BankCatalogueReadsTable;
+  bank_catalogue: BankCatalogueTable;
   entities: EntitiesTable;
   consents: ConsentsTable;
   accounts: AccountsTable;

@@ -23,10 +23,12 @@ export interface HttpServerOptions {
   metrics?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   /** The web app at `/` and other non-API paths, when served. */
   webApp?: WebAppRoute | undefined;
+  /** `/dev/*` (development sign-in and config; see dev-routes.ts): true when it answered. */
+  dev?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>) | undefined;
 }
 
 /** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics, webApp }: HttpServerOptions): Server {
+export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics, webApp, dev }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -75,6 +77,15 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
         req.log.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'webhook route failed');
         if (!res.headersSent) sendJson(res, 503, { error: 'not stored; deliver again' });
       });
+      return;
+    }
+    if (dev !== undefined && path.startsWith('/dev/')) {
+      dev(req, res, path)
+        .then((answered) => (answered ? undefined : sendJson(res, 404, { error: 'not found' })))
+        .catch((error: unknown) => {
+          req.log.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'dev route failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        });
       return;
     }
     const route = routes[path];

@@ -1,5 +1,7 @@
 import type { Account } from '../model/account.js';
 import type { Balance } from '../model/balance.js';
+import type { CatalogueBank } from '../model/bank.js';
+import type { AccountType } from '../model/consent-rules.js';
 import type { Customer } from '../model/customer.js';
 import type { Entity } from '../model/entity.js';
 import type { Identity } from '../model/identity.js';
@@ -40,6 +42,8 @@ export interface LeanApi {
   getEntity(customerId: string, entityId: string): Promise<Entity>;
   /** Unlinks the bank at Lean. */
   deleteEntity(customerId: string, entityId: string): Promise<void>;
+  /** Lean's bank catalogue for one account type (`GET /banks/v1`), the same for every customer. */
+  banks(accountType: AccountType): Promise<CatalogueBank[]>;
   identity(entityId: string): Promise<LeanResult<Identity>>;
   accounts(entityId: string): Promise<LeanResult<readonly Account[]>>;
   balance(entityId: string, accountId: string): Promise<LeanResult<Balance>>;

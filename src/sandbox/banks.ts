@@ -1,4 +1,4 @@
-import type { Region } from '../model/consent-rules.js';
+import type { AccountType, Region } from '../model/consent-rules.js';
 
 /** How a mock bank behaves beyond answering: Lean's asynchronous and reconnect flows on demand. */
 export type BankBehaviour = 'immediate' | 'asyncTransactions' | 'expiringSessions';
@@ -14,13 +14,19 @@ export interface SandboxBankProfile {
   readonly background_color: string;
   readonly swift_code: string | null;
   readonly behaviour: BankBehaviour;
+  /** The bank lists (`GET /banks/v1?account_types=`) it appears in. */
+  readonly account_types: readonly AccountType[];
+  /** Whether payments are up (`availability`); data always is. */
+  readonly payments: boolean;
 }
 
 const LOGO = 'https://cdn.leantech.me/img/banks/white-lean.png';
+const BOTH: readonly AccountType[] = ['PERSONAL', 'BUSINESS'];
+const PERSONAL: readonly AccountType[] = ['PERSONAL'];
 
 export const SANDBOX_BANKS: readonly SandboxBankProfile[] = [
-  { identifier: 'LEANMB1', region: 'UAE', shortName: 'Mockbank1', name: 'Lean Mock Bank', logo: LOGO, main_color: '#1beb75', background_color: '#001E26', swift_code: null, behaviour: 'immediate' },
-  { identifier: 'LEANMB2', region: 'UAE', shortName: 'Mockbank2', name: 'Lean Mock Bank 2', logo: LOGO, main_color: '#1beb75', background_color: '#001E26', swift_code: null, behaviour: 'immediate' },
+  { identifier: 'LEANMB1', region: 'UAE', shortName: 'Mockbank1', name: 'Lean Mock Bank', logo: LOGO, main_color: '#1beb75', background_color: '#001E26', swift_code: null, behaviour: 'immediate', account_types: BOTH, payments: true },
+  { identifier: 'LEANMB2', region: 'UAE', shortName: 'Mockbank2', name: 'Lean Mock Bank 2', logo: LOGO, main_color: '#1beb75', background_color: '#001E26', swift_code: null, behaviour: 'immediate', account_types: BOTH, payments: true },
   {
     identifier: 'LEANMB3_ASYNC',
     region: 'UAE',
@@ -31,6 +37,8 @@ export const SANDBOX_BANKS: readonly SandboxBankProfile[] = [
     background_color: '#ffffff',
     swift_code: null,
     behaviour: 'asyncTransactions',
+    account_types: PERSONAL,
+    payments: false,
   },
   {
     identifier: 'LEANMB4_OTP',
@@ -42,6 +50,8 @@ export const SANDBOX_BANKS: readonly SandboxBankProfile[] = [
     background_color: '#ffffff',
     swift_code: null,
     behaviour: 'expiringSessions',
+    account_types: PERSONAL,
+    payments: false,
   },
   {
     identifier: 'LEA1_SAMAOB_SAU',
@@ -53,6 +63,8 @@ export const SANDBOX_BANKS: readonly SandboxBankProfile[] = [
     background_color: '#ffffff',
     swift_code: 'MOCKSA01',
     behaviour: 'immediate',
+    account_types: BOTH,
+    payments: true,
   },
   {
     identifier: 'LEA2_SAMAOB_SAU',
@@ -64,6 +76,8 @@ export const SANDBOX_BANKS: readonly SandboxBankProfile[] = [
     background_color: '#ffffff',
     swift_code: 'MOCKSA02',
     behaviour: 'immediate',
+    account_types: PERSONAL,
+    payments: false,
   },
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as banks from '../lean/banks.js';
 import * as customers from '../lean/customers.js';
 import * as wire from '../lean/wire.js';
 import { v2OpenApi } from './openapi-v2.js';
@@ -63,6 +64,13 @@ const dataRequest = (properties: Record<string, unknown>, required: string[]) =>
 });
 const uuid = { type: 'string', format: 'uuid' };
 const date = { type: 'string', format: 'date' };
+
+/** A bank of `GET /banks/v1`: the fields the gateway reads are required; Lean sends more (logo_alt, traits, transfer limits …). */
+const catalogueBank = (() => {
+  const schema = z.toJSONSchema(banks.catalogueBank, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
+  delete schema['$schema'];
+  return { ...schema, required: ['identifier', 'name', 'logo', 'main_color', 'background_color', 'country_code', 'active', 'availability', 'account_type'] };
+})();
 
 let document: JsonSchema | undefined;
 
@@ -151,6 +159,14 @@ export function sandboxOpenApi(): JsonSchema {
           operationId: 'deleteEntity',
           requestBody: dataRequest({ reason: { type: 'string', examples: ['USER_REQUESTED'] } }, ['reason']),
           responses: { '200': { description: 'Deleted; no body' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/banks/v1': {
+        get: {
+          operationId: 'listBanks',
+          security: [{ appToken: [] }, { bearer: [] }],
+          parameters: [{ name: 'account_types', in: 'query', schema: { enum: ['PERSONAL', 'BUSINESS'], default: 'PERSONAL' } }],
+          responses: { '200': { description: "The bank catalogue for that account type (Lean's fields; the gateway reads those named here)", ...json({ type: 'array', items: catalogueBank }) }, ...errors(400, 401) },
         },
       },
       '/data/v1/identity': {

@@ -4,12 +4,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { applyControlCors, isControlPath } from './cors.js';
+import { LINK_PAGE_PATH, serveLinkPage } from './link-page.js';
 import { jsonText } from './money.js';
 import { DEFAULT_SANDBOX_CLIENT_ID, DEFAULT_SANDBOX_CLIENT_SECRET, DEFAULT_TOKEN_TTL_MS, TokenIssuer } from './oauth.js';
 import { sandboxOpenApi } from './openapi.js';
 import { invalidParameters, leanError, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
 import { SandboxState } from './state.js';
+import { bankCatalogueRoutes } from './bank-catalogue.js';
 import { customerRoutes, v1DataRoutes } from './v1.js';
 import { v2DataRoutes } from './v2.js';
 import { v2RefreshRoutes } from './v2-refreshes.js';
@@ -95,6 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const lean: Route[] = [
     route('POST', /^\/oauth2\/token\/?$/, 'POST /oauth2/token', 'none', ({ body, headers }) => tokens.grant(body as URLSearchParams, headers.authorization), 'form'),
     ...customerRoutes(state),
+    ...bankCatalogueRoutes(),
     ...v1DataRoutes(state),
     ...v2DataRoutes(state),
     ...v2RefreshRoutes(state),
@@ -167,6 +171,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
+    if (isControlPath(path) && applyControlCors(req, res)) return;
+    if (method === 'GET' && path === LINK_PAGE_PATH) return serveLinkPage(res);
     const controlRoute = control.find((r) => r.method === method && r.pattern.test(path));
     const leanRoute = controlRoute === undefined ? lean.find((r) => r.method === method && r.pattern.test(path)) : undefined;
     const matched = controlRoute ?? leanRoute;

@@ -1,10 +1,10 @@
 import type { EntityStatus as EntityStatusValue } from '../data/rows.js';
-import { regionOfBank } from '../model/consent-rules.js';
 import type { EntityRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound, personalDataForbidden } from './errors.js';
 import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
-import { AccountType, grantedPermissions, LeanPermission, Region } from './permissions.js';
+import { Bank } from './bank.js';
+import { AccountType, grantedPermissions, LeanPermission } from './permissions.js';
 import { Account, Consent, Customer, Entity, Identity } from './refs.js';
 import { alsoRequestDataRefresh } from './refresh.js';
 
@@ -15,30 +15,6 @@ const EntityStatus = builder.enumType('EntityStatus', {
     RECONNECT_REQUIRED: { value: 'RECONNECT_REQUIRED', description: 'The bank session ended: the user must run `Lean.reconnect` with `reconnectId`.' },
     DISCONNECTED: { value: 'DISCONNECTED', description: 'Unlinked (by the user, or Lean no longer lists it); its bank data was deleted.' },
   } as const satisfies Record<EntityStatusValue, { value: EntityStatusValue; description: string }>,
-});
-
-interface BankShape {
-  readonly identifier: string;
-}
-
-const Bank = builder.objectRef<BankShape>('Bank').implement({
-  description: 'The bank an entity is linked to. Name, logo and colours come from Lean with `entity.created`; null until then.',
-  fields: (t) => ({
-    identifier: t.exposeString('identifier', { description: "Lean's bank identifier, e.g. `LEANMB1` or `LEA1_SAMAOB_SAU`." }),
-    name: t.string({ nullable: true, description: 'The bank name to show.', resolve: async (bank, _a, { data }) => (await data.bank(bank.identifier))?.name ?? null }),
-    logo: t.string({ nullable: true, description: 'URL of the bank logo.', resolve: async (bank, _a, { data }) => (await data.bank(bank.identifier))?.logo ?? null }),
-    mainColor: t.string({
-      nullable: true,
-      description: "The bank's main colour, e.g. `#1beb75`.",
-      resolve: async (bank, _a, { data }) => (await data.bank(bank.identifier))?.main_color ?? null,
-    }),
-    backgroundColor: t.string({
-      nullable: true,
-      description: "The bank's background colour.",
-      resolve: async (bank, _a, { data }) => (await data.bank(bank.identifier))?.background_color ?? null,
-    }),
-    region: t.field({ type: Region, description: 'Where the bank is.', resolve: (bank) => regionOfBank(bank.identifier) }),
-  }),
 });
 
 builder.node(Entity, {

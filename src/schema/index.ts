@@ -5,6 +5,7 @@ import './scalars.js';
 import './outcomes.js';
 import './viewer.js';
 import './customer.js';
+import './bank.js';
 import './entity.js';
 import './consent.js';
 import './account.js';

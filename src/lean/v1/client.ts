@@ -11,6 +11,9 @@ import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
 import type { LeanCall, LeanCallCounter, LeanTransport } from '../transport.js';
 import * as wire from '../wire.js';
 import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
+import { banksAnswer } from '../banks.js';
+import type { CatalogueBank } from '../../model/bank.js';
+import type { AccountType } from '../../model/consent-rules.js';
 import { V1_DATA_PAYLOADS } from './map.js';
 import { dataOutcomeOf } from '../data-outcome.js';
 
@@ -74,6 +77,10 @@ export class LeanV1Client implements LeanApi {
       body: { reason },
       retry: false,
     });
+  }
+
+  banks(accountType: AccountType): Promise<CatalogueBank[]> {
+    return this.fetch(banksAnswer(accountType), { method: 'GET', path: '/banks/v1/', endpoint: 'GET /banks/v1', query: { account_types: accountType }, retry: true });
   }
 
   identity(entityId: string): Promise<LeanResult<Identity>> {

@@ -13,6 +13,9 @@ import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
 import { OAuthTokenSource, type CustomerAccessToken } from '../oauth-token.js';
 import { LeanCallCounter, LeanTransport, type LeanCall, type LeanCallObserver } from '../transport.js';
 import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
+import { banksAnswer } from '../banks.js';
+import type { CatalogueBank } from '../../model/bank.js';
+import type { AccountType } from '../../model/consent-rules.js';
 import { toAccount, toBalance, toDate, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
 import * as wire from './wire.js';
 import { dataOutcomeOf } from '../data-outcome.js';
@@ -130,6 +133,10 @@ export class LeanV2Client implements LeanApi {
       retry: false,
       parse: 'lossless',
     });
+  }
+
+  banks(accountType: AccountType): Promise<CatalogueBank[]> {
+    return this.fetch(banksAnswer(accountType), { method: 'GET', path: '/banks/v1/', endpoint: 'GET /banks/v1', query: { account_types: accountType }, retry: true }, 'json');
   }
 
   identity(entityId: string): Promise<LeanResult<Identity>> {
