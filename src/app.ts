@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { createAuthenticator } from './auth/authenticate.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
+import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { WebhookProcessor } from './webhooks/processor.js';
 import { createWebhookReceiver } from './webhooks/receive.js';
@@ -118,15 +119,17 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     metrics,
   });
   const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
+  const cors = createCorsPolicy(config.cors);
   const server = createHttpServer({
     log,
     database,
     graphql,
+    cors,
     webhooks,
     isDraining: () => draining,
     metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,
   });
-  const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
+  const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection, cors });
   let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,7 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Whether anonymous callers may run introspection and `__typename`. */
   readonly introspection: boolean;
+  readonly cors: CorsConfig;
   readonly lean: LeanConfig;
   readonly sandbox: SandboxConfig;
   readonly cache: CacheConfig;
@@ -30,6 +31,17 @@ export interface Config {
   readonly metrics: { readonly port: number | undefined };
   /** OpenTelemetry spans exported over OTLP/HTTP when `endpoint` is set; no tracer at all otherwise. */
   readonly tracing: { readonly endpoint: string | undefined; readonly serviceName: string };
+}
+
+/**
+ * Which browser origins may call the gateway with credentials (and open a WebSocket): GATEWAY_CORS_ORIGINS
+ * exactly; unset, none in production and, in development and test, any http://localhost:<port> or
+ * http://127.0.0.1:<port>. The gateway's own origin (the request's Host) is always allowed.
+ */
+export interface CorsConfig {
+  readonly origins: readonly string[];
+  /** Any `http://localhost:<port>` / `http://127.0.0.1:<port>`: the default outside production. */
+  readonly loopback: boolean;
 }
 
 /** What one GraphQL request may ask for. */
@@ -199,6 +211,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       developmentPrincipal: !production && apiKeys.length === 0 && jwt === undefined,
     },
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
+    cors: { origins: parsed.GATEWAY_CORS_ORIGINS ?? [], loopback: !production && parsed.GATEWAY_CORS_ORIGINS === undefined },
     lean,
     sandbox: readSandboxConfig(parsed),
     cache,

@@ -78,6 +78,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
     batching: config.limits.maxBatch > 1 ? { limit: config.limits.maxBatch } : false,
     // The body is read (at most 1 MiB) before yoga sees it: src/http/limits.ts admitGraphQLBody.
     maxRequestBodySize: MAX_BODY_BYTES_FOR_YOGA,
+    // CORS is the server's, for every route alike (src/http/cors.ts); yoga's own echoes any Origin.
+    cors: false,
     graphiql: config.env !== 'production',
     landingPage: false,
     multipart: false,

@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
+import type { CorsPolicy } from './cors.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 import { admitGraphQLBody } from './limits.js';
 
@@ -14,6 +15,8 @@ export interface HttpServerOptions {
   log: Logger;
   database: Database;
   graphql: ReturnType<typeof createGraphQLHandler>;
+  /** Applied to every route before it runs; preflights are answered by it. */
+  cors: CorsPolicy;
   /** `POST /webhooks/lean`. */
   webhooks: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
@@ -23,7 +26,7 @@ export interface HttpServerOptions {
 }
 
 /** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics }: HttpServerOptions): Server {
+export function createHttpServer({ log, database, graphql, cors, webhooks, isDraining, metrics }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -57,6 +60,7 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
 
   return createServer((req, res) => {
     logRequest(req, res);
+    if (cors.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === GRAPHQL_PATH) {
       admitGraphQLBody(req, res)
