@@ -125,6 +125,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     database,
     graphql,
     cors,
+    graphiqlAssets: config.env !== 'production',
     webhooks,
     isDraining: () => draining,
     metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,

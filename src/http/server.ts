@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
 import type { CorsPolicy } from './cors.js';
+import { GRAPHIQL_ASSETS_PREFIX, serveGraphiQLAsset } from './graphiql.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 import { admitGraphQLBody } from './limits.js';
 
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   graphql: ReturnType<typeof createGraphQLHandler>;
   /** Applied to every route before it runs; preflights are answered by it. */
   cors: CorsPolicy;
+  /** `GET /graphiql/<version>/…`: GraphiQL's own files, served where GraphiQL is (outside production). */
+  graphiqlAssets: boolean;
   /** `POST /webhooks/lean`. */
   webhooks: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
@@ -25,8 +28,8 @@ export interface HttpServerOptions {
   metrics?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 }
 
-/** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, cors, webhooks, isDraining, metrics }: HttpServerOptions): Server {
+/** Routes: /graphql (yoga; graphql-ws upgrades too), /graphiql/… (its assets, outside production), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
+export function createHttpServer({ log, database, graphql, cors, graphiqlAssets, webhooks, isDraining, metrics }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -69,6 +72,10 @@ export function createHttpServer({ log, database, graphql, cors, webhooks, isDra
           req.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'graphql request not read');
           if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' } }] });
         });
+      return;
+    }
+    if (graphiqlAssets && path.startsWith(GRAPHIQL_ASSETS_PREFIX)) {
+      serveGraphiQLAsset(req, res, path);
       return;
     }
     if (path === WEBHOOK_PATH) {
