@@ -6,6 +6,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { DevSignIn } from './auth/dev-sign-in.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
+import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { WebhookProcessor } from './webhooks/processor.js';
 import { createWebhookReceiver } from './webhooks/receive.js';
@@ -123,17 +124,20 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     metrics,
   });
   const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
+  const cors = createCorsPolicy(config.cors);
   const server = createHttpServer({
     log,
     database,
     graphql,
+    cors,
+    graphiqlAssets: config.env !== 'production',
     webhooks,
     isDraining: () => draining,
     metrics: config.metrics.port === undefined ? metricsForServices(metrics, authenticate) : undefined,
     webApp: config.webApp ? webAppRoute() : undefined,
     dev: devSignIn && createDevRoutes({ signIn: devSignIn, sandboxUrl: upstream.sandbox?.url, leanApiVersion: upstream.lean.version }),
   });
-  const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection });
+  const webSockets = attachGraphQLWebSocket(server, graphql, log, { introspection: config.introspection, cors });
   let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {

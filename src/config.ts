@@ -15,6 +15,7 @@ export interface Config {
   readonly introspection: boolean;
   /** Whether the web app (`web/dist/`) is served at `/`: always outside production, in production only when asked. */
   readonly webApp: boolean;
+  readonly cors: CorsConfig;
   readonly lean: LeanConfig;
   readonly sandbox: SandboxConfig;
   readonly cache: CacheConfig;
@@ -32,6 +33,17 @@ export interface Config {
   readonly metrics: { readonly port: number | undefined };
   /** OpenTelemetry spans exported over OTLP/HTTP when `endpoint` is set; no tracer at all otherwise. */
   readonly tracing: { readonly endpoint: string | undefined; readonly serviceName: string };
+}
+
+/**
+ * Which browser origins may call the gateway with credentials (and open a WebSocket): GATEWAY_CORS_ORIGINS
+ * exactly; unset, none in production and, in development and test, any http://localhost:<port> or
+ * http://127.0.0.1:<port>. The gateway's own origin (the request's Host) is always allowed.
+ */
+export interface CorsConfig {
+  readonly origins: readonly string[];
+  /** Any `http://localhost:<port>` / `http://127.0.0.1:<port>`: the default outside production. */
+  readonly loopback: boolean;
 }
 
 /** What one GraphQL request may ask for. */
@@ -205,6 +217,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     introspection: parsed.GATEWAY_INTROSPECTION ?? true,
     webApp: parsed.GATEWAY_WEB_APP ?? !production,
+    cors: { origins: parsed.GATEWAY_CORS_ORIGINS ?? [], loopback: !production && parsed.GATEWAY_CORS_ORIGINS === undefined },
     lean,
     sandbox: readSandboxConfig(parsed),
     cache,

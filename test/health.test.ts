@@ -38,13 +38,28 @@ describe('health and readiness', () => {
 describe('GraphiQL', () => {
   const openGraphiQL = (url: string) => fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
 
-  it('is served outside production and hidden in production', async () => {
+  it('is served outside production, its assets from the gateway, and hidden in production', async () => {
+    let productionAsset: string | undefined;
     const database = await createTestDatabase('graphiql');
     const development = await startTestGateway({ ...database.env, NODE_ENV: 'development' });
     try {
       const page = await openGraphiQL(development.url);
       expect(page.status).toBe(200);
-      expect(await page.text()).toContain('GraphiQL');
+      const html = await page.text();
+      expect(html).toContain('GraphiQL');
+      expect(html).not.toMatch(/unpkg|https?:\/\//); // every asset is the gateway's own
+      const script = /src="(\/graphiql\/[^"]+\.umd\.js)"/.exec(html)?.[1] ?? '';
+      const asset = await fetch(`${development.url}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      const css = await fetch(`${development.url}${script.replace('yoga-graphiql.umd.js', 'graphiql.css')}`);
+      expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+      const base = script.replace('yoga-graphiql.umd.js', '');
+      for (const path of [`${base}../../package.json`, `${base}%2e%2e/%2e%2e/package.json`, `${base}yoga-graphiql.es.js`, '/graphiql/']) {
+        expect((await fetch(`${development.url}${path}`)).status, path).toBe(404);
+      }
+      productionAsset = script;
     } finally {
       await development.stop();
     }
@@ -53,6 +68,7 @@ describe('GraphiQL', () => {
     try {
       const page = await openGraphiQL(production.url);
       expect(await page.text()).not.toContain('GraphiQL');
+      expect((await fetch(`${production.url}${productionAsset ?? "/graphiql/"}`)).status).toBe(404);
     } finally {
       await production.stop();
       await database.drop();

@@ -65,6 +65,21 @@ const postgresUrl = urlWhere((url) => ['postgres:', 'postgresql:'].includes(url.
 const jwksUrl = urlWhere((url) => url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)));
 const httpUrl = urlWhere((url) => ['https:', 'http:'].includes(url.protocol));
 
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin`: no path, no trailing slash, no default port. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['https:', 'http:'].includes(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+  .refine((list) => list.length > 0 && list.every(isOrigin));
+
 const readableFile = z.string().refine((path) => {
   try {
     accessSync(path, constants.R_OK);
@@ -144,6 +159,11 @@ export const variables = {
   GATEWAY_JWT_AUDIENCE: {
     schema: z.string().min(1),
     expects: 'the expected `aud` claim of end-user JWTs',
+    echo: true,
+  },
+  GATEWAY_CORS_ORIGINS: {
+    schema: origins,
+    expects: 'a comma-separated list of exact browser origins, each scheme://host[:port] (e.g. https://app.example), lowercase, no path or trailing slash',
     echo: true,
   },
   GATEWAY_INTROSPECTION: {

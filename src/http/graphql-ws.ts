@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../log.js';
 import type { GatewayContext } from '../schema/context.js';
 import { accessPolicy } from './access-policy.js';
+import type { CorsPolicy } from './cors.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -26,7 +27,7 @@ interface EnvelopedOperation extends Enveloped {
  * as HTTP. The credential comes in `connectionParams` (`{ authorization: "Bearer …" }` or `{ token }`),
  * since browsers cannot set headers on a WebSocket.
  */
-export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, options: { introspection: boolean }): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, options: { introspection: boolean; cors: CorsPolicy }): { close(): Promise<void> } {
   const enforce = accessPolicy(options);
   // Upgrades are routed here by hand, so that the HTTP server's own errors (a port in use) stay its own.
   const wss = new WebSocketServer({ noServer: true });
@@ -35,6 +36,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, 
       socket.destroy();
       return;
     }
+    // A page from an origin the CORS policy refuses gets 403 before the upgrade.
+    if (!options.cors.admitUpgrade(request, socket)) return;
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   });
   const disposable = useServer(

@@ -30,6 +30,7 @@ import {
   useTrustedDocuments,
 } from './limits.js';
 import { databaseUnavailableError } from './database-errors.js';
+import { renderLocalGraphiQL } from './graphiql.js';
 
 export interface NodeServerContext {
   req: IncomingMessage;
@@ -78,7 +79,11 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
     batching: config.limits.maxBatch > 1 ? { limit: config.limits.maxBatch } : false,
     // The body is read (at most 1 MiB) before yoga sees it: src/http/limits.ts admitGraphQLBody.
     maxRequestBodySize: MAX_BODY_BYTES_FOR_YOGA,
+    // CORS is the server's, for every route alike (src/http/cors.ts); yoga's own echoes any Origin.
+    cors: false,
     graphiql: config.env !== 'production',
+    // Its page loads its assets from this gateway (/graphiql/…), not from a CDN.
+    renderGraphiQL: renderLocalGraphiQL,
     landingPage: false,
     multipart: false,
     // Unexpected errors reach clients as "Unexpected error." with no message, stack or upstream body.

@@ -4,6 +4,8 @@ import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
+import type { CorsPolicy } from './cors.js';
+import { GRAPHIQL_ASSETS_PREFIX, serveGraphiQLAsset } from './graphiql.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 import { admitGraphQLBody } from './limits.js';
 import type { WebAppRoute } from './web-app.js';
@@ -15,6 +17,10 @@ export interface HttpServerOptions {
   log: Logger;
   database: Database;
   graphql: ReturnType<typeof createGraphQLHandler>;
+  /** Applied to every route before it runs; preflights are answered by it. */
+  cors: CorsPolicy;
+  /** `GET /graphiql/<version>/…`: GraphiQL's own files, served where GraphiQL is (outside production). */
+  graphiqlAssets: boolean;
   /** `POST /webhooks/lean`. */
   webhooks: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** True once shutdown has begun: readiness turns 503 so load balancers stop sending traffic. */
@@ -27,8 +33,8 @@ export interface HttpServerOptions {
   dev?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>) | undefined;
 }
 
-/** Routes: /graphql (yoga; graphql-ws upgrades too), /webhooks/lean, /healthz (the process answers), /readyz (the database answers). */
-export function createHttpServer({ log, database, graphql, webhooks, isDraining, metrics, webApp, dev }: HttpServerOptions): Server {
+/** Routes: /graphql (yoga; graphql-ws upgrades too), /graphiql/… (its assets, outside production), /webhooks/lean, /healthz (the process answers), /readyz (the database answers), /dev/… (development only), and the web app at / when served. */
+export function createHttpServer({ log, database, graphql, cors, graphiqlAssets, webhooks, isDraining, metrics, webApp, dev }: HttpServerOptions): Server {
   const logRequest = pinoHttp({
     logger: log,
     // A caller's own request id is kept when it is a sane token, so logs join across services.
@@ -62,6 +68,7 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
 
   return createServer((req, res) => {
     logRequest(req, res);
+    if (cors.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === GRAPHQL_PATH) {
       admitGraphQLBody(req, res)
@@ -70,6 +77,10 @@ export function createHttpServer({ log, database, graphql, webhooks, isDraining,
           req.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'graphql request not read');
           if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' } }] });
         });
+      return;
+    }
+    if (graphiqlAssets && path.startsWith(GRAPHIQL_ASSETS_PREFIX)) {
+      serveGraphiQLAsset(req, res, path);
       return;
     }
     if (path === WEBHOOK_PATH) {
