@@ -29,6 +29,9 @@ describe.runIf(chromiumInstalled && existsSync(join(projectRoot, 'web', 'dist', 
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
+    // The gateway's errors, if any, beside a failed journey (their stack names the resolver).
+    // eslint-disable-next-line no-console -- the gateway's errors beside a failed journey in CI's output
+    for (const line of [...(gateway?.stdout ?? []), ...(gateway?.stderr ?? [])]) if (/"level":(50|60)/.test(line)) console.log('gateway:', line.slice(0, 1500));
     await browser?.close();
     gateway?.child.kill('SIGTERM');
     await gateway?.exited;
@@ -71,6 +74,10 @@ describe.runIf(chromiumInstalled && existsSync(join(projectRoot, 'web', 'dist', 
       await page.getByRole('form', { name: 'Link a bank' }).waitFor({ timeout: 10_000 });
       expect(watched.outside).toEqual([]);
       expect(watched.errors).toEqual([]);
+    } catch (error) {
+      // What the page showed when it failed, for whoever reads CI's screenshots.
+      await watched.screenshot(`failed-${expect.getState().currentTestName?.replace(/\W+/g, '-') ?? 'journey'}`).catch(() => undefined);
+      throw error;
     } finally {
       await watched.close();
     }
@@ -100,12 +107,17 @@ describe.runIf(chromiumInstalled && existsSync(join(projectRoot, 'web', 'dist', 
       await entity.getByTestId('account').first().waitFor({ timeout: 20_000 });
       const entityId = await leanEntityOf(sandboxUrl, 'LEANMB4_OTP');
       await fetch(`${sandboxUrl}/sandbox/entities/${entityId}/expire-session`, { method: 'POST' });
-      await page.reload();
+      // The stored copy is still fresh: Refresh has the gateway ask Lean, which answers RECONNECT_REQUIRED.
+      await entity.getByRole('button', { name: 'Refresh' }).click();
       await page.getByRole('button', { name: 'Reconnect' }).first().click({ timeout: 20_000 });
       await linkPage(page).getByRole('button', { name: 'Reconnect' }).click();
       await expect.poll(() => page.getByRole('button', { name: 'Reconnect' }).count(), { timeout: 20_000 }).toBe(0);
       expect(watched.outside).toEqual([]);
       expect(watched.errors).toEqual([]);
+    } catch (error) {
+      // What the page showed when it failed, for whoever reads CI's screenshots.
+      await watched.screenshot(`failed-${expect.getState().currentTestName?.replace(/\W+/g, '-') ?? 'journey'}`).catch(() => undefined);
+      throw error;
     } finally {
       await watched.close();
     }

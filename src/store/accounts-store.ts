@@ -101,7 +101,7 @@ export async function accountIdsOfEntity(db: Kysely<Tables>, entityId: string): 
  */
 export async function saveAccounts(db: Kysely<Tables>, vault: PersonalDataVault, entityId: string, accounts: readonly Account[], fetchedAt: Date): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    if (!(await lockLinkedEntity(trx, entityId))) return false;
+    if (!(await lockLinkedEntity(trx, entityId, 'update'))) return false;
     const values = accounts.map((account, position) => ({
       id: account.id,
       entity_id: entityId,

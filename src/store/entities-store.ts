@@ -242,22 +242,32 @@ export async function disconnectEntity(db: Kysely<Tables>, entityId: string): Pr
 /**
  * Locks the entity row for a write of its data; false when the entity is gone or disconnected, and
  * the data must not be written (a Lean answer that arrives after the user unlinked the bank).
+ * `update`: the writer will update the entity row itself (the account list does), so it takes that
+ * lock now rather than upgrading a shared one later, which two writers of one entity would deadlock on.
+ *
+ * Lock order, for every writer: the entity row first, then its account rows.
  */
-export async function lockLinkedEntity(trx: Kysely<Tables>, entityId: string): Promise<boolean> {
-  const row = await trx.selectFrom('entities').select('status').where('id', '=', entityId).forShare().executeTakeFirst();
+export async function lockLinkedEntity(trx: Kysely<Tables>, entityId: string, mode: 'share' | 'update' = 'share'): Promise<boolean> {
+  const row = await trx
+    .selectFrom('entities')
+    .select('status')
+    .where('id', '=', entityId)
+    .$if(mode === 'share', (q) => q.forShare())
+    .$if(mode === 'update', (q) => q.forNoKeyUpdate())
+    .executeTakeFirst();
   return row !== undefined && row.status !== 'DISCONNECTED';
 }
 
-/** The same for a write of an account's data: the account must still exist and its entity be linked. */
+/**
+ * The same for a write of an account's data: its entity linked (locked first, in the order above),
+ * then the account still there, held with a key-share lock so that it is not deleted meanwhile (an
+ * update of the account's columns by the account list does not wait for it).
+ */
 export async function lockLinkedAccount(trx: Kysely<Tables>, accountId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom('accounts')
-    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
-    .select('entities.status')
-    .where('accounts.id', '=', accountId)
-    .forShare()
-    .executeTakeFirst();
-  return row !== undefined && row.status !== 'DISCONNECTED';
+  const account = await trx.selectFrom('accounts').select('entity_id').where('id', '=', accountId).executeTakeFirst();
+  if (account === undefined || !(await lockLinkedEntity(trx, account.entity_id))) return false;
+  const held = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forKeyShare().executeTakeFirst();
+  return held !== undefined;
 }
 
 /** The next read of this entity's accounts and identity asks Lean again. */

@@ -1,5 +1,5 @@
 import { useMutation } from 'urql';
-import { WebDisconnectEntityDocument, type WebEntitiesQuery } from '../gql/graphql';
+import { WebDisconnectEntityDocument, WebRefreshEntityDocument, type WebEntitiesQuery } from '../gql/graphql';
 import { formatMoney } from '../money';
 import { BankBadge } from './BankBadge';
 import { Outcome, type OutcomeActions } from './Outcome';
@@ -20,6 +20,7 @@ export function EntityCard({
   actions: OutcomeActions;
 }) {
   const [disconnecting, disconnect] = useMutation(WebDisconnectEntityDocument);
+  const [refreshing, refresh] = useMutation(WebRefreshEntityDocument);
   const bankName = entity.bank.name ?? entity.bank.identifier;
   return (
     <article className="entity" aria-label={bankName} data-testid={`entity-${entity.bank.identifier}`} style={{ borderTopColor: entity.bank.mainColor ?? undefined }}>
@@ -27,6 +28,9 @@ export function EntityCard({
         <BankBadge bank={entity.bank} />
         <h2>{bankName}</h2>
         <span className="region">{entity.bank.region}</span>
+        <button type="button" className="secondary" disabled={refreshing.fetching} onClick={() => void refresh({ entityId: entity.id }).then(() => actions.onReady())}>
+          Refresh
+        </button>
         <button
           type="button"
           className="secondary"
@@ -45,6 +49,7 @@ export function EntityCard({
         </div>
       )}
       {disconnecting.error !== undefined && <p role="alert" className="error">{disconnecting.error.message}</p>}
+      {refreshing.error !== undefined && <p role="alert" className="error">{refreshing.error.message}</p>}
       {entity.accounts === null ? (
         <p className="error">The accounts cannot be read now.</p>
       ) : entity.accounts.__typename === 'AccountList' ? (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { BANKS_QUERY, REGION_PERMISSIONS, type BanksData, type ListedBank } from '../banks';
-import { WebPrepareLinkDocument, type LeanPermission, type Region } from '../gql/graphql';
+import { REGION_PERMISSIONS, type ListedBank } from '../banks';
+import { WebBanksDocument, WebPrepareLinkDocument, type LeanPermission, type Region } from '../gql/graphql';
 import { BankBadge } from './BankBadge';
 
 type FieldErrors = Partial<Record<'bankIdentifier' | 'permissions' | 'accessFrom' | 'accessTo' | 'form', string[]>>;
@@ -9,7 +9,7 @@ type FieldErrors = Partial<Record<'bankIdentifier' | 'permissions' | 'accessFrom
 /** Pick a bank and what to share, check it with `prepareLink`, and hand its options to the Link page. */
 export function LinkBank({ customerId, onPrepared, onCancel }: { customerId: string; onPrepared: (options: Record<string, unknown>) => void; onCancel?: (() => void) | undefined }) {
   const [region, setRegion] = useState<Region>('UAE');
-  const [banks] = useQuery<BanksData, { region: Region }>({ query: BANKS_QUERY, variables: { region } });
+  const [banks] = useQuery({ query: WebBanksDocument, variables: { region } });
   const [bankIdentifier, setBankIdentifier] = useState('');
   const [permissions, setPermissions] = useState<Set<LeanPermission>>(new Set());
   const [accessFrom, setAccessFrom] = useState(daysFromToday(-365));
@@ -122,7 +122,7 @@ export function LinkBank({ customerId, onPrepared, onCancel }: { customerId: str
 }
 
 function BankChoice({ bank, selected, onSelect }: { bank: ListedBank; selected: boolean; onSelect: () => void }) {
-  const unavailable = bank.availability?.data === false;
+  const unavailable = !bank.availability.data;
   return (
     <button
       type="button"
