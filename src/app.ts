@@ -110,8 +110,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
 
   let draining = false;
-  // Development without JWT settings: /dev/sign-in issues end-user tokens that the real end-user path verifies.
-  const devSignIn = config.env !== 'production' && config.auth.jwt === undefined ? new DevSignIn() : undefined;
+  // Development without any auth settings (no API keys, no JWT settings, not production): /dev/sign-in
+  // issues end-user tokens that the real end-user path verifies. With API keys set, nobody may mint one.
+  const devSignIn = config.auth.developmentPrincipal ? new DevSignIn() : undefined;
+  if (devSignIn !== undefined) log.warn('POST /dev/sign-in issues end-user tokens for any app user id: development only, never reachable from outside your machine');
   const authenticate = createAuthenticator(devSignIn === undefined ? config.auth : { ...config.auth, jwt: devSignIn.jwt });
   const graphql = createGraphQLHandler({
     config,

@@ -111,6 +111,13 @@ describe('development sign-in is absent', () => {
     expect((await fetch(`${gateway.url}/dev/config`)).status).toBe(404);
   });
 
+  it('with API keys configured (a shared development or staging box): 404, no token for anyone without a key', async () => {
+    const gateway = await startTestGateway({ ...database.env, GATEWAY_API_KEYS: 'svc_dev_sign_in_keys_0123456789abcdef' });
+    gateways.push(gateway);
+    expect((await signIn(gateway, JSON.stringify({ appUserId: 'dev-user-1' }))).status).toBe(404);
+    expect((await fetch(`${gateway.url}/dev/config`)).status).toBe(404);
+  });
+
   it('in production: 404', async () => {
     const lean = await productionLeanEnv();
     const gateway = await startTestGateway({ ...database.env, ...lean.env, NODE_ENV: 'production', GATEWAY_API_KEYS: 'svc_dev_sign_in_off_0123456789abcdef' }).finally(() => lean.remove());

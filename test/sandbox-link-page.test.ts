@@ -115,6 +115,19 @@ describe.runIf(chromiumInstalled)("the emulator's Link page, in a browser", () =
     expect(watched.errors.filter((line) => !/status of 404/.test(line))).toEqual([]);
     await watched.close();
   });
+
+  it('an origin that is not a development one (here `*`) is not answered: the outcome goes to nobody', async () => {
+    const frame = `${lean.url}/sandbox/link?${new URLSearchParams({ options: JSON.stringify(options()), origin: '*' }).toString()}`;
+    const watched = await watchedPage(browser);
+    try {
+      await watched.page.goto(`${parent.origin}/?frame=${encodeURIComponent(frame)}`);
+      await watched.page.frameLocator('#link').getByRole('button', { name: 'Cancel' }).click();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await watched.page.evaluate(() => (window as unknown as { received: unknown[] }).received.length)).toBe(0);
+    } finally {
+      await watched.close();
+    }
+  });
 });
 
 describe("the emulator's control routes answer CORS for development origins", () => {
@@ -148,6 +161,7 @@ describe("the emulator's control routes answer CORS for development origins", ()
     const page = await fetch(`${lean.url}/sandbox/link`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('x-frame-options')).toBeNull();
-    expect(page.headers.get('content-security-policy')).toBeNull();
+    // Framed by development apps only (the framing test above is one), not by any site.
+    expect(page.headers.get('content-security-policy')).toBe('frame-ancestors http://localhost:* http://127.0.0.1:*');
   });
 });

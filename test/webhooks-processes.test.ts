@@ -108,12 +108,12 @@ describe('webhooks across gateway processes', () => {
       await subscription.ready;
       // The bank name only comes with entity.created: before it was applied, the store had none.
       expect(JSON.stringify(before.body)).not.toContain('Lean Mock Bank');
-      const event = await subscription.next(1, 30_000);
+      const event = await subscription.next(1, 60_000);
       expect(event.entityLinked).toEqual({ id: entityGlobalId(link.entityId), bank: { name: 'Lean Mock Bank' } });
       const deliveries = await postGraphQL(restarted.url, '{ webhookDeliveries { eventKey status attempts } }');
       expect(deliveries.body.data?.['webhookDeliveries']).toEqual(expect.arrayContaining([{ eventKey: 'evt-crash-user', status: 'APPLIED', attempts: 2 }]));
     } finally {
       await subscription.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

@@ -37,9 +37,16 @@ export function serveGraphiQLAsset(req: IncomingMessage, res: ServerResponse, pa
   if (name === undefined || type === undefined) return sendText(res, 404, 'not found');
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
   const file = join(distDir, name);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // A listed file the installed package lacks (another version): a 404, not a crashed listener.
+    return sendText(res, 404, 'not found');
+  }
   res.writeHead(200, {
     'content-type': type,
-    'content-length': statSync(file).size,
+    'content-length': size,
     // The version is in the path: a new version is a new URL.
     'cache-control': 'public, max-age=31536000, immutable',
     'x-content-type-options': 'nosniff',

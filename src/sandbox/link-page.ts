@@ -46,7 +46,9 @@ const PAGE = `<!doctype html>
 (function () {
   var BANKS = ${BANK_NAMES};
   var query = new URLSearchParams(window.location.search);
-  var origin = query.get('origin');
+  // Only a development origin is answered (as the emulator's CORS allows): never '*' or another site.
+  var asked = query.get('origin');
+  var origin = asked && /^http:[/][/](localhost|127[.]0[.]0[.]1)(:[0-9]{1,5})?$/.test(asked) ? asked : null;
   var reconnectId = query.get('reconnect_id');
   var method = reconnectId ? 'RECONNECT' : 'CONNECT';
   var go = document.getElementById('go');
@@ -134,6 +136,12 @@ const PAGE = `<!doctype html>
 
 /** `GET /sandbox/link`: the page; it may be framed by any page (a web app of another origin embeds it). */
 export function serveLinkPage(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(PAGE), 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(PAGE),
+    'cache-control': 'no-store',
+    // Framed by a development app only, as Lean.connect's overlay is by the app that opened it.
+    'content-security-policy': 'frame-ancestors http://localhost:* http://127.0.0.1:*',
+  });
   res.end(PAGE);
 }
