@@ -11,6 +11,8 @@ interface Page {
   readonly transactions: readonly WebTransactionFragment[];
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;
+  /** The filters' generation the page was read for: a later page must be read for the same. */
+  readonly generation: number;
 }
 
 /** An account's transactions, newest first: pages by cursor as the list scrolls, filtered as the user asks. */
@@ -24,8 +26,10 @@ export function Transactions({ accountId, accountName, actions }: { accountId: s
   const generation = useRef(0);
 
   const load = useCallback(
-    (after: string | null, current: readonly WebTransactionFragment[]) => {
-      const asked = generation.current;
+    (after: string | null, current: readonly WebTransactionFragment[], forGeneration = generation.current) => {
+      // A "more" of the list before the filters changed (the scroll observer may still hold it) reads nothing.
+      if (forGeneration !== generation.current) return;
+      const asked = forGeneration;
       setLoading(true);
       void client
         .query(
@@ -43,7 +47,7 @@ export function Transactions({ accountId, accountName, actions }: { accountId: s
           if (answer === null || answer === undefined) return;
           if (answer.__typename === 'TransactionConnection') {
             setOutcome(undefined);
-            setPage({ transactions: [...current, ...answer.edges.map((edge) => edge.node)], endCursor: answer.pageInfo.endCursor, hasNextPage: answer.pageInfo.hasNextPage });
+            setPage({ transactions: [...current, ...answer.edges.map((edge) => edge.node)], endCursor: answer.pageInfo.endCursor, hasNextPage: answer.pageInfo.hasNextPage, generation: asked });
           } else {
             setOutcome(answer);
           }
@@ -59,7 +63,7 @@ export function Transactions({ accountId, accountName, actions }: { accountId: s
   }, [load]);
   useEffect(reload, [reload]);
 
-  const more = page?.hasNextPage === true && !loading ? () => load(page.endCursor, page.transactions) : undefined;
+  const more = page?.hasNextPage === true && !loading ? () => load(page.endCursor, page.transactions, page.generation) : undefined;
   const sentinel = useInfiniteScroll(more);
 
   return (
