@@ -87,7 +87,8 @@ describe('webhooks across gateway processes', () => {
   it('kill -9 after the webhook was stored and before it was applied: the next start applies and delivers it', async () => {
     const link = await linkAtLean(sandbox, 'crash-user');
     // The claim of a row outlives its crashed claimer by the lease: long enough here to subscribe first.
-    const lease = { GATEWAY_WEBHOOK_LEASE_SECONDS: '8' };
+    // Long enough for a restart under CI's load (PGlite's start after a kill -9 took more than 8 s there) and a subscribe.
+    const lease = { GATEWAY_WEBHOOK_LEASE_SECONDS: '25' };
     const crashing = await start(lease);
     // Applying entity.created asks Lean for the entity; Lean hangs, so the process dies mid-way.
     await sandbox.control('POST', '/sandbox/faults', { path: '/customers/v1/', latency_ms: 20_000, count: 1 });
@@ -112,6 +113,11 @@ describe('webhooks across gateway processes', () => {
       expect(event.entityLinked).toEqual({ id: entityGlobalId(link.entityId), bank: { name: 'Lean Mock Bank' } });
       const deliveries = await postGraphQL(restarted.url, '{ webhookDeliveries { eventKey status attempts } }');
       expect(deliveries.body.data?.['webhookDeliveries']).toEqual(expect.arrayContaining([{ eventKey: 'evt-crash-user', status: 'APPLIED', attempts: 2 }]));
+    } catch (error) {
+      // What the restarted gateway logged, beside the failure in CI's output.
+      // eslint-disable-next-line no-console -- diagnostics of a failed run
+      console.log(['restarted gateway:', ...restarted.gateway.stdout.slice(-40), ...restarted.gateway.stderr.slice(-20)].join('\n').slice(0, 12_000));
+      throw error;
     } finally {
       await subscription.close();
     }
