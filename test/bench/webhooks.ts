@@ -149,6 +149,9 @@ try {
     LEAN_API_URL: sandbox.url,
     LEAN_APP_TOKEN: TEST_APP_TOKEN,
     LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    // The per-principal rate limit (20/s by default) would refuse the setup's customers; the bench
+    // measures webhook throughput, which Lean's deliveries (not a principal's GraphQL calls) drive.
+    GATEWAY_RATE_LIMIT_PER_SECOND: '0',
     ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] !== undefined && { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] }),
   };
   // One after the other: the first migrates the fresh database.
