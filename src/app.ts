@@ -6,6 +6,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { DevSignIn } from './auth/dev-sign-in.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
+import { EventLogPruner } from './events/retention.js';
 import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { WebhookProcessor } from './webhooks/processor.js';
@@ -89,6 +90,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     log.warn('no LEAN_WEBHOOK_SECRET: webhooks are accepted without checking lean-signature; never run like this outside your machine');
   }
   const events = new EventHub(log.child({ component: 'events' }), metrics.subscribers);
+  const eventPruner = new EventLogPruner(database.db, config.eventRetentionMs, log.child({ component: 'events' }));
   const inFlight = new InFlight();
   metrics.watchInFlight(inFlight);
   const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight, cacheReads: metrics.cacheReads, log: log.child({ component: 'data' }) };
@@ -160,6 +162,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
   // Rows left by a crash (or received while no instance ran) are applied from now on.
   processor.start();
+  eventPruner.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -191,6 +194,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await webSockets.close();
     await metricsServer?.close();
     await processor.stop();
+    await eventPruner.stop();
     await graphql.dispose();
     await events.close();
     await upstream.close();

@@ -21,6 +21,8 @@ export interface Config {
   readonly cache: CacheConfig;
   /** How long a claimed webhook stays invisible to other processors; a crashed instance's rows return after it. */
   readonly webhookLeaseMs: number;
+  /** How long published events stay in the event log, for subscribers that resume with a cursor. */
+  readonly eventRetentionMs: number;
   readonly limits: QueryLimits;
   /** Per-principal token bucket on /graphql; undefined when turned off (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | undefined;
@@ -222,6 +224,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sandbox: readSandboxConfig(parsed),
     cache,
     webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
+    eventRetentionMs: Math.round((parsed.GATEWAY_EVENT_RETENTION_HOURS ?? 24) * 3_600_000),
     limits: {
       maxDepth: parsed.GATEWAY_MAX_DEPTH ?? 10,
       maxAliases: parsed.GATEWAY_MAX_ALIASES ?? 30,

@@ -225,6 +225,11 @@ export const variables = {
     expects: 'seconds a query answer is kept per principal and document (0 turns the response cache off; at most 3600)',
     echo: true,
   },
+  GATEWAY_EVENT_RETENTION_HOURS: {
+    schema: decimalNumber.pipe(z.number().max(8_760)),
+    expects: 'hours published events are kept for subscribers that resume with a cursor (decimals allowed; at most 8760)',
+    echo: true,
+  },
   GATEWAY_METRICS_PORT: { schema: integer(0, 65535), expects: 'a port for GET /metrics without credentials (0 picks a free one)', echo: true },
   OTEL_EXPORTER_OTLP_ENDPOINT: { schema: httpUrl, expects: 'the http(s) base URL of an OTLP/HTTP collector (traces go to <url>/v1/traces)', echo: true },
   OTEL_SERVICE_NAME: { schema: z.string().min(1).max(200), expects: 'the service name on exported spans', echo: true },

@@ -19,10 +19,11 @@ export interface Database {
   ping(timeoutMs: number): Promise<void>;
   /**
    * Calls `onMessage` with each NOTIFY payload on `channel`. With a Postgres server this holds one
-   * dedicated connection that reconnects and listens again after the server restarts. Resolves
-   * with a function that stops listening.
+   * dedicated connection that reconnects and listens again after the server restarts; notifications
+   * sent meanwhile are lost, so `onListening` is called each time it listens again (and the first
+   * time) for the caller to catch up. Resolves with a function that stops listening.
    */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   /** Connections of the Postgres pool now (metrics); absent with PGlite, which has no pool. */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -58,7 +59,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
     kind: 'postgres',
     db,
     ping: (timeoutMs) => pingWith(db, timeoutMs),
-    listen: (channel, onMessage) => listenOnServer(config, channel, onMessage, log),
+    listen: (channel, onMessage, onListening) => listenOnServer(config, channel, onMessage, log, onListening),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
@@ -71,6 +72,7 @@ async function listenOnServer(
   channel: string,
   onMessage: (payload: string) => void,
   log: Logger,
+  onListening?: () => void,
 ): Promise<() => Promise<void>> {
   let stopped = false;
   let client: pg.Client | undefined;
@@ -105,6 +107,7 @@ async function listenOnServer(
     client = next;
     if (failures > 0) log.info('event listener listening again');
     failures = 0;
+    onListening?.();
   };
   const schedule = () => {
     if (stopped) return;
@@ -144,8 +147,9 @@ async function openPglite(dir: string): Promise<Database> {
       kind: 'pglite',
       db,
       ping: (timeoutMs) => pingWith(db, timeoutMs),
-      listen: async (channel, onMessage) => {
+      listen: async (channel, onMessage, onListening) => {
         const unlisten = await client.listen(channel, onMessage);
+        onListening?.();
         return () => unlisten();
       },
       close: async () => {

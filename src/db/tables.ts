@@ -262,6 +262,25 @@ export interface PersonalDataUnsealedTable {
   table_name: 'identities' | 'accounts' | 'consents';
 }
 
+/** An event the gateway published, in the transaction of its change (migration 0007). */
+export interface EventLogTable {
+  position: ColumnType<number, never, never>;
+  /** The xid8 of the writing transaction, read as text (it may pass 2^53). */
+  tx: ColumnType<string, never, never>;
+  topic: string;
+  customer_id: string | null;
+  results_id: string | null;
+  event: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** How far pruning has reached in the event log: one row, absent until the first prune. */
+export interface EventLogHorizonTable {
+  id: 1;
+  tx: string;
+  position: number;
+}
+
 export interface Tables {
   gateway_instances: GatewayInstancesTable;
   customers: CustomersTable;
@@ -278,4 +297,6 @@ export interface Tables {
   pending_results: PendingResultsTable;
   webhook_inbox: WebhookInboxTable;
   personal_data_unsealed: PersonalDataUnsealedTable;
+  event_log: EventLogTable;
+  event_log_horizon: EventLogHorizonTable;
 }

@@ -15,6 +15,7 @@ import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
 import { ResponseCache } from './response-cache.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
+import { useSseEventIds } from './sse-event-ids.js';
 import {
   assertTrusted,
   loadTrustedDocumentsOf,
@@ -124,12 +125,14 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
         data: new GatewayData(data, principal),
         link,
         events,
+        lastEventId: response === undefined ? undefined : (request.headers.get('last-event-id') ?? undefined),
         warnings: [],
       };
     },
     plugins: [
       // First: plugins after it (tracing) wrap the subscribe function it sets.
       useSharedSubscriptionEvents(),
+      useSseEventIds(),
       ...operationTracingPlugins(),
       ...(metrics === undefined ? [] : [metrics.plugin()]),
       ...(trusted === undefined ? [] : [useTrustedDocuments(trusted, principalOf)]),

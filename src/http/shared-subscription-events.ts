@@ -31,20 +31,29 @@ async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableItera
   // From here on the context only serves events, each of which reads its data afresh.
   (args.contextValue as Partial<GatewayContext> | undefined)?.data?.releaseLoaders();
   const group = groupOf(args);
-  return mapEvents(source[Symbol.asyncIterator](), (event) => {
-    if (group === undefined || typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-    let results = resultsByEvent.get(event);
-    if (results === undefined) {
-      results = new Map();
-      resultsByEvent.set(event, results);
-    }
-    let result = results.get(group);
-    if (result === undefined) {
-      result = execute({ ...args, rootValue: event });
-      results.set(group, result);
-    }
-    return result;
-  });
+  return mapEvents(source[Symbol.asyncIterator](), (event) => withCursor(event, resultOf(args, group, event)));
+}
+
+function resultOf(args: ExecutionArgs, group: string | undefined, event: unknown): MaybePromise<ExecutionResult> {
+  if (group === undefined || typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+  let results = resultsByEvent.get(event);
+  if (results === undefined) {
+    results = new Map();
+    resultsByEvent.set(event, results);
+  }
+  let result = results.get(group);
+  if (result === undefined) {
+    result = execute({ ...args, rootValue: event });
+    results.set(group, result);
+  }
+  return result;
+}
+
+/** The event's cursor in the result's `extensions.cursor` (a copy: the result may be shared). */
+async function withCursor(event: unknown, result: MaybePromise<ExecutionResult>): Promise<ExecutionResult> {
+  const cursor = typeof event === 'object' && event !== null && 'cursor' in event ? event.cursor : undefined;
+  const done = await result;
+  return typeof cursor === 'string' ? { ...done, extensions: { ...done.extensions, cursor } } : done;
 }
 
 /** What decides a subscriber's result besides the event; undefined when the result cannot be shared. */

@@ -20,6 +20,8 @@ export interface GatewayContext {
   readonly link: LinkSettings;
   /** This instance's subscribers' events. */
   readonly events: EventHub;
+  /** SSE's `Last-Event-ID` request header: where a reconnecting EventSource resumes, unless `after` says otherwise. */
+  readonly lastEventId?: string | undefined;
   /** Errors that accompany data rather than replace it (a stale copy served when Lean failed). */
   readonly warnings: GraphQLError[];
 }

@@ -13,7 +13,8 @@ export type DataErrorCode =
   | 'PERMISSION_NOT_GRANTED'
   | 'ENTITY_DISCONNECTED'
   | 'UNSUPPORTED_ACCOUNT_TYPE'
-  | 'PERSONAL_DATA_UNREADABLE';
+  | 'PERSONAL_DATA_UNREADABLE'
+  | 'CURSOR_EXPIRED';
 
 /** The same answer whether the object does not exist or belongs to someone else. */
 export function notFound(what: string): GraphQLError {
@@ -22,6 +23,13 @@ export function notFound(what: string): GraphQLError {
 
 export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies DataErrorCode, ...details } });
+}
+
+/** A subscription resumed from a cursor older than the event log keeps: the events since are gone, so re-query. */
+export function cursorExpired(): GraphQLError {
+  return new GraphQLError('The cursor is older than the gateway keeps events: query the current state again, then subscribe without it', {
+    extensions: { code: 'CURSOR_EXPIRED' satisfies DataErrorCode },
+  });
 }
 
 export function forbidden(message: string): GraphQLError {

@@ -1,8 +1,9 @@
-import type { GatewayEvent } from '../events/bus.js';
+import { CursorExpired, type GatewayEvent, type Whose } from '../events/bus.js';
+import { placeOfCursor } from '../events/cursor.js';
 import type { AccountRow, BalanceRow, EntityRow, IdentityRow, TransactionRow } from '../data/rows.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
+import { answeringLeanErrors, badUserInput, cursorExpired, notFound, personalDataForbidden } from './errors.js';
 import { Account, BalanceRef, Customer, Entity, Identity, Transaction } from './refs.js';
 import { DataRefreshStatus, latestRefreshOf, RefreshDatasets, refreshStatusOf, type RefreshShape } from './refresh.js';
 
@@ -127,6 +128,22 @@ async function visibleCustomer(context: GatewayContext, customerId: string): Pro
   return customer.id;
 }
 
+const AFTER_DESCRIPTION =
+  "Resume after this event: the `extensions.cursor` of the last result received (over SSE, the event's `id`; an EventSource sends it as `Last-Event-ID` by itself). The events since, kept for `GATEWAY_EVENT_RETENTION_HOURS`, come first, in order, then live ones; a cursor older than that is the error CURSOR_EXPIRED (query again, then subscribe without it).";
+
+/** The subscriber's events: from `after` (or SSE's `Last-Event-ID`) when given, else from now. */
+async function eventsOf<K extends GatewayEvent['topic']>(context: GatewayContext, topic: K, whose: Whose, after: string | null | undefined) {
+  const cursor = after ?? context.lastEventId;
+  const place = cursor === undefined ? undefined : placeOfCursor(cursor);
+  if (cursor !== undefined && place === undefined) throw badUserInput('Not a cursor of this gateway: give the `extensions.cursor` of a result received', { argument: 'after' });
+  try {
+    return await context.events.subscribe(topic, whose, place);
+  } catch (error) {
+    if (error instanceof CursorExpired) throw cursorExpired();
+    throw error;
+  }
+}
+
 async function readyResult(context: GatewayContext, event: Extract<GatewayEvent, { topic: 'resultsReady' }>): Promise<ReadyShape> {
   const { data } = context;
   data.forgetAllOnce(event);
@@ -159,8 +176,8 @@ builder.subscriptionFields((t) => ({
   entityLinked: t.field({
     type: Entity,
     description: 'Each bank the customer links (after `Lean.connect` succeeds and Lean sends `entity.created`).',
-    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
-    subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityLinked', await visibleCustomer(context, customerId.id)),
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'entityLinked', { customerId: await visibleCustomer(context, customerId.id) }, after),
     resolve: async (event, _args, context) => {
       context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
@@ -171,8 +188,8 @@ builder.subscriptionFields((t) => ({
   entityReconnected: t.field({
     type: Entity,
     description: 'Each entity of the customer that the user reconnected (`Lean.reconnect` succeeded; Lean sent `entity.reconnected`).',
-    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
-    subscribe: async (_root, { customerId }, context) => context.events.subscribe('entityReconnected', await visibleCustomer(context, customerId.id)),
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'entityReconnected', { customerId: await visibleCustomer(context, customerId.id) }, after),
     resolve: async (event, _args, context) => {
       context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
@@ -183,8 +200,8 @@ builder.subscriptionFields((t) => ({
   reconnectRequired: t.field({
     type: ReconnectRequiredEvent,
     description: 'Each time a data call for the customer meets RECONNECT_REQUIRED: run `Lean.reconnect` with `reconnectId`.',
-    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
-    subscribe: async (_root, { customerId }, context) => context.events.subscribe('reconnectRequired', await visibleCustomer(context, customerId.id)),
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'reconnectRequired', { customerId: await visibleCustomer(context, customerId.id) }, after),
     resolve: async (event, _args, context) => {
       context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
@@ -196,8 +213,8 @@ builder.subscriptionFields((t) => ({
     type: DataRefreshedEvent,
     description:
       "Each data refresh of the customer's entities that Lean finished (after each link, and each `requestDataRefresh`), once the gateway has read the entity's data again into its store.",
-    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }) },
-    subscribe: async (_root, { customerId }, context) => context.events.subscribe('dataRefreshed', await visibleCustomer(context, customerId.id)),
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'dataRefreshed', { customerId: await visibleCustomer(context, customerId.id) }, after),
     resolve: async (event, _args, context) => {
       context.data.forgetAllOnce(event);
       const entity = await context.data.entity(event.entityId);
@@ -213,25 +230,34 @@ builder.subscriptionFields((t) => ({
     args: {
       resultsId: t.arg.string({ description: 'The `resultsId` of a `ResultsPending` or `ReconnectRequired` answer.' }),
       customerId: t.arg.globalID({ for: Customer, description: 'The global id of the customer.' }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    subscribe: async (_root, { resultsId, customerId }, context) => {
+    subscribe: async (_root, { resultsId, customerId, after }, context) => {
       if ((resultsId ?? undefined) === undefined === ((customerId ?? undefined) === undefined)) {
         throw badUserInput('Give exactly one of resultsId and customerId', { argument: 'resultsId/customerId' });
       }
-      if (customerId !== null && customerId !== undefined) return context.events.subscribe('resultsReady', await visibleCustomer(context, customerId.id));
+      if (customerId !== null && customerId !== undefined) return eventsOf(context, 'resultsReady', { customerId: await visibleCustomer(context, customerId.id) }, after);
       const pending = await context.data.pendingRequest(resultsId ?? '');
       if (pending === undefined) throw notFound('results');
-      const live = context.events.subscribe('resultsReady', `results:${pending.results_id}`);
-      // Completed between the query that went pending and this subscription: deliver it at once.
-      const again = await context.data.pendingRequest(pending.results_id);
-      return again?.status === 'READY' ? alreadyReady({ topic: 'resultsReady' as const, customerId: again.customer_id, resultsId: again.results_id }, live) : live;
+      if (after !== null && after !== undefined) return eventsOf(context, 'resultsReady', { resultsId: pending.results_id }, after);
+      const whose = { resultsId: pending.results_id };
+      // Completed before this subscription: its event comes first, from the log when the log still
+      // holds it (with its cursor), else as it is stored.
+      if (pending.status !== 'READY') {
+        const live = await context.events.subscribe('resultsReady', whose);
+        const again = await context.data.pendingRequest(pending.results_id);
+        if (again?.status !== 'READY') return live;
+      }
+      const before = await context.events.lastEventOf('resultsReady', whose);
+      if (before !== undefined) return context.events.subscribe('resultsReady', whose, before);
+      return alreadyReady({ topic: 'resultsReady' as const, customerId: pending.customer_id, resultsId: pending.results_id }, await context.events.subscribe('resultsReady', whose));
     },
     resolve: (event, _args, context) => readyResult(context, event),
   }),
 }));
 
-/** The event of a request that completed before the subscription began, then the live ones. */
-async function* alreadyReady<E>(first: E, live: AsyncIterable<E>): AsyncGenerator<E> {
+/** The event of a request that completed before the subscription began (no longer in the log, so without a cursor), then the live ones. */
+async function* alreadyReady<F, E>(first: F, live: AsyncIterable<E>): AsyncGenerator<F | E> {
   yield first;
   yield* live;
 }

@@ -204,9 +204,18 @@ try {
   const published = new Map<string, number>();
   listener = new pg.Client({ connectionString: benchUrl.toString() });
   await listener.connect();
-  listener.on('notification', (message) => {
-    const entityId = (JSON.parse(message.payload ?? '{}') as { entityId?: string }).entityId;
-    if (entityId !== undefined) published.set(entityId, performance.now());
+  // The NOTIFY only wakes readers: the events it announces are the log's rows after the last one seen.
+  let seen = 0;
+  let reading = Promise.resolve();
+  listener.on('notification', () => {
+    const at = performance.now();
+    reading = reading.then(async () => {
+      const rows = await listener?.query<{ position: string; entity_id: string | null }>("select position, event->>'entityId' as entity_id from event_log where position > $1 order by position", [seen]);
+      for (const row of rows?.rows ?? []) {
+        seen = Math.max(seen, Number(row.position));
+        if (row.entity_id !== null && !published.has(row.entity_id)) published.set(row.entity_id, at);
+      }
+    });
   });
   await listener.query(`listen ${EVENT_CHANNEL}`);
 
