@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 export interface Subscription<T> {
   /** Every event received so far (data or errors), in order. */
   readonly received: T[];
+  /** Each received event's `extensions.cursor`, beside `received`. */
+  readonly cursors: (string | undefined)[];
   readonly errors: unknown[];
   /** Resolves once the server acknowledged the connection and the subscription is live. */
   readonly ready: Promise<void>;
@@ -19,6 +21,7 @@ export function subscribe<T = Record<string, unknown>>(
   options: { variables?: Record<string, unknown>; token?: string; connectionParams?: Record<string, unknown> } = {},
 ): Subscription<T> {
   const received: T[] = [];
+  const cursors: (string | undefined)[] = [];
   const errors: unknown[] = [];
   let acknowledged: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
@@ -37,7 +40,11 @@ export function subscribe<T = Record<string, unknown>>(
     {
       next: (value) => {
         if (value.errors !== undefined) errors.push(...value.errors);
-        if (value.data !== undefined && value.data !== null) received.push(value.data);
+        if (value.data !== undefined && value.data !== null) {
+          received.push(value.data);
+          const cursor = (value.extensions as Record<string, unknown> | undefined)?.['cursor'];
+          cursors.push(typeof cursor === 'string' ? cursor : undefined);
+        }
       },
       error: (error) => errors.push(error),
       complete: () => undefined,
@@ -46,6 +53,7 @@ export function subscribe<T = Record<string, unknown>>(
   let taken = 0;
   return {
     received,
+    cursors,
     errors,
     ready,
     next: async (count = taken + 1, timeoutMs = 10_000) => {
