@@ -13,6 +13,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import { useCredentialExpiry } from './credential-expiry.js';
 import { ResponseCache } from './response-cache.js';
 import type { PrincipalRateLimiter } from './rate-limiter.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
@@ -139,6 +140,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       ...useQueryLimits(config.limits),
       useBoundedValidationErrors({ introspection: config.introspection }),
       useAccessPolicy({ introspection: config.introspection }),
+      useCredentialExpiry(),
       useWarnings(),
       useErrorHandler(({ errors, context, phase }) => {
         const contextLog = (context as Partial<GatewayContext>).log ?? log;
