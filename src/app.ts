@@ -17,6 +17,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGraphQLHandler } from './http/graphql.js';
 import { createDevRoutes } from './http/dev-routes.js';
+import { createRateLimiter } from './http/rate-limiter.js';
 import { createHttpServer } from './http/server.js';
 import { webAppRoute } from './http/web-app.js';
 import type { LeanApi } from './lean/api.js';
@@ -126,6 +127,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region },
     events,
     metrics,
+    rateLimiter: config.rateLimit && createRateLimiter(config.rateLimit, database, log.child({ component: 'rate-limit' })),
   });
   const webhooks = createWebhookReceiver({ db: database.db, secret: upstream.webhookSecret, log, onStored: () => processor.wake() });
   const cors = createCorsPolicy(config.cors);

@@ -67,7 +67,8 @@ function createJwtVerifier(jwt: NonNullable<AuthConfig['jwt']>): (token: string)
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw unauthenticated('the token has no subject');
     const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
-    return { kind: 'endUser', appUserId: payload.sub, scopes: new Set(scope.split(' ').filter(Boolean)) };
+    // `exp` is a required claim: jose has checked that it is a number.
+    return { kind: 'endUser', appUserId: payload.sub, scopes: new Set(scope.split(' ').filter(Boolean)), expiresAt: (payload.exp ?? 0) * 1_000 };
   };
 }
 

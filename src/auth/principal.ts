@@ -10,6 +10,8 @@ export type Principal =
       /** The JWT `sub`: the customer's `app_user_id`; this principal sees only that customer. */
       readonly appUserId: string;
       readonly scopes: ReadonlySet<string>;
+      /** The JWT `exp`, in epoch milliseconds: a subscription of this principal ends then. */
+      readonly expiresAt: number;
     }
   | { readonly kind: 'anonymous' };
 

@@ -26,6 +26,8 @@ export interface Database {
   listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   /** Connections of the Postgres pool now (metrics); absent with PGlite, which has no pool. */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** The Postgres pool itself, for a library that takes one (the shared rate limit); absent with PGlite. */
+  readonly pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, log
     ping: (timeoutMs) => pingWith(db, timeoutMs),
     listen: (channel, onMessage, onListening) => listenOnServer(config, channel, onMessage, log, onListening),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    pool,
     close: () => db.destroy(),
   };
 }

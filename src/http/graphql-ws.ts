@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
-import type { OperationResult } from 'graphql-ws';
+import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../log.js';
 import type { GatewayContext } from '../schema/context.js';
 import { accessPolicy } from './access-policy.js';
+import { whenCredentialEnds } from './credential-expiry.js';
 import type { CorsPolicy } from './cors.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
 
@@ -29,6 +30,8 @@ interface EnvelopedOperation extends Enveloped {
  */
 export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, options: { introspection: boolean; cors: CorsPolicy }): { close(): Promise<void> } {
   const enforce = accessPolicy(options);
+  // Per socket: cancels the close planned for when its end user's JWT expires.
+  const credentialEnds = new WeakMap<object, () => void>();
   // Upgrades are routed here by hand, so that the HTTP server's own errors (a port in use) stay its own.
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
@@ -67,6 +70,12 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, 
           if (error instanceof Error && 'extensions' in error) return [error as GraphQLError];
           throw error;
         }
+        // The socket's credential (its connectionParams) ends with the JWT: the whole socket closes
+        // then with 4403, every subscription on it with it; the client reconnects with a fresh token.
+        if (!credentialEnds.has(ctx)) {
+          const cancel = whenCredentialEnds((contextValue as GatewayContext).principal, () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden'));
+          if (cancel !== undefined) credentialEnds.set(ctx, cancel);
+        }
         try {
           // Checked here as well as in the yoga plugin, so a refusal is this operation's error message,
           // not an exception inside graphql-ws (which would close the whole socket with 4500).
@@ -83,6 +92,10 @@ export function attachGraphQLWebSocket(server: Server, yoga: Yoga, log: Logger, 
           contextValue,
           rootValue,
         };
+      },
+      onClose: (ctx) => {
+        credentialEnds.get(ctx)?.();
+        credentialEnds.delete(ctx);
       },
       onError: (_ctx, _id, _payload, errors) => {
         // Codes only: a message may quote the request back (a validation error repeats the value it refused).

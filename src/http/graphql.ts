@@ -13,7 +13,9 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
 import { useAccessPolicy } from './access-policy.js';
+import { useCredentialExpiry } from './credential-expiry.js';
 import { ResponseCache } from './response-cache.js';
+import type { PrincipalRateLimiter } from './rate-limiter.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
 import { useSseEventIds } from './sse-event-ids.js';
 import {
@@ -22,7 +24,6 @@ import {
   MAX_BODY_BYTES_FOR_YOGA,
   normaliseRequestError,
   principalsByRequest,
-  RateLimiter,
   rateLimited,
   rateLimitKey,
   useBoundedValidationErrors,
@@ -48,6 +49,8 @@ export interface GraphQLHandlerOptions {
   events: EventHub;
   /** Counts operations and error codes; its plugin comes before the limits so refusals are counted too. */
   metrics?: GatewayMetrics | undefined;
+  /** The per-principal rate limit (src/http/rate-limiter.ts); undefined when turned off. */
+  rateLimiter?: PrincipalRateLimiter | undefined;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -55,16 +58,15 @@ export const GRAPHQL_PATH = '/graphql';
 /** Longest echo of a client's input in a validation message (a global id may be 100 KB). */
 const MAX_ECHO = 160;
 
-export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events, metrics }: GraphQLHandlerOptions) {
+export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events, metrics, rateLimiter: limiter }: GraphQLHandlerOptions) {
   const principalOf = principalsByRequest(authenticate);
-  const limiter = config.rateLimit === undefined ? undefined : new RateLimiter(config.rateLimit);
   const trusted = loadTrustedDocumentsOf(config);
   const responseCache =
     config.responseCacheMs > 0
       ? new ResponseCache({
           ttlMs: config.responseCacheMs,
           principalOf: (req) => authenticate(req.headers.authorization ?? null),
-          refuse: limiter === undefined ? undefined : (req, principal) => limiter.take(rateLimitKey(principal, req.socket.remoteAddress)) !== undefined,
+          refuse: limiter === undefined ? undefined : async (req, principal) => (await limiter.take(rateLimitKey(principal, req.socket.remoteAddress))) !== undefined,
           onMutation: () => {
             publishEvent(data.db, { topic: 'dataChanged', entityId: null }).catch((error: unknown) => {
               log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'could not tell other instances to forget their kept answers');
@@ -114,7 +116,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       // HTTP operations took theirs before parsing (useRateLimit, useTrustedDocuments).
       const response: ServerResponse | undefined = res;
       if (response === undefined) {
-        const retryAfter = limiter?.take(rateLimitKey(principal, http?.socket?.remoteAddress));
+        const retryAfter = await limiter?.take(rateLimitKey(principal, http?.socket?.remoteAddress));
         if (retryAfter !== undefined) throw rateLimited(retryAfter, 'websocket');
         assertTrusted(trusted, principal, params.query);
       }
@@ -141,6 +143,7 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       ...useQueryLimits(config.limits),
       useBoundedValidationErrors({ introspection: config.introspection }),
       useAccessPolicy({ introspection: config.introspection }),
+      useCredentialExpiry(),
       useWarnings(),
       useErrorHandler(({ errors, context, phase }) => {
         const contextLog = (context as Partial<GatewayContext>).log ?? log;

@@ -12,6 +12,7 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { Config, QueryLimits } from '../config.js';
+import type { PrincipalRateLimiter } from './rate-limiter.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBodyWithin, refuseTooLarge, sendJson } from './body-limit.js';
 
 /** Codes of refused requests (`extensions.code`), beyond those of authentication and of the data. */
@@ -175,61 +176,7 @@ function useCostLimit(maxCost: number): Plugin {
  * Per-principal rate limit.
  * --------------------------------------------------------------------------------------------- */
 
-/** Buckets kept at most; past it, full (idle) buckets go first, then the least recently used. */
-const MAX_BUCKETS = 50_000;
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/**
- * A token bucket per principal: `burst` requests at once, refilled at `perSecond`.
- * In memory, per instance: with N instances behind a load balancer a principal gets up to N× the
- * limit. Memory is bounded: at MAX_BUCKETS, buckets that have refilled completely (they hold nothing a
- * fresh bucket would not) are dropped, and if that is not enough, the least recently used.
- */
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly settings: { readonly perSecond: number; readonly burst: number },
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  /** Takes one token; undefined when allowed, else the whole seconds until one is back. */
-  take(key: string): number | undefined {
-    const now = this.now();
-    const { perSecond, burst } = this.settings;
-    const known = this.buckets.get(key);
-    const tokens = known === undefined ? burst : Math.min(burst, known.tokens + ((now - known.at) / 1_000) * perSecond);
-    this.buckets.delete(key); // re-inserted below: the map's order is least recently used first
-    if (known === undefined && this.buckets.size >= MAX_BUCKETS) this.evict(now);
-    if (tokens < 1) {
-      this.buckets.set(key, { tokens, at: now });
-      return Math.max(1, Math.ceil((1 - tokens) / perSecond));
-    }
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
-    return undefined;
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  private evict(now: number): void {
-    const { perSecond, burst } = this.settings;
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1_000) * perSecond >= burst) this.buckets.delete(key);
-    }
-    for (const key of this.buckets.keys()) {
-      if (this.buckets.size < MAX_BUCKETS) break;
-      this.buckets.delete(key);
-    }
-  }
-}
-
-/** The bucket's key: a service's API-key fingerprint, an end user's JWT subject, else the client's IP. */
+/** The rate limit's key: a service's API-key fingerprint, an end user's JWT subject, else the client's IP. */
 export function rateLimitKey(principal: Principal, clientIp: string | undefined): string {
   if (principal.kind === 'service') return `service:${principal.label}`;
   if (principal.kind === 'endUser') return `user:${principal.appUserId}`;
@@ -247,12 +194,12 @@ export function rateLimited(retryAfterSeconds: number, over: 'http' | 'websocket
   });
 }
 
-/** One token per HTTP operation (each of a batch), taken before the document is parsed. */
-export function useRateLimit(limiter: RateLimiter, principalOf: PrincipalOf): Plugin<object, { req?: IncomingMessage }> {
+/** One request counted per HTTP operation (each of a batch), before the document is parsed. */
+export function useRateLimit(limiter: PrincipalRateLimiter, principalOf: PrincipalOf): Plugin<object, { req?: IncomingMessage }> {
   return {
     onParams: async ({ request, context }) => {
       const principal = await principalOf(request);
-      const retryAfter = limiter.take(rateLimitKey(principal, context.req?.socket.remoteAddress));
+      const retryAfter = await limiter.take(rateLimitKey(principal, context.req?.socket.remoteAddress));
       if (retryAfter !== undefined) throw rateLimited(retryAfter, 'http');
     },
   };

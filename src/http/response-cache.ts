@@ -23,7 +23,7 @@ export interface ResponseCacheOptions {
   /** Who the credential is; a credential that does not authenticate is never answered from here. */
   readonly principalOf: (req: IncomingMessage) => Promise<Principal>;
   /** The rate limit's verdict for this request (seconds to wait), so a kept answer is no way around it. */
-  readonly refuse?: ((req: IncomingMessage, principal: Principal) => boolean) | undefined;
+  readonly refuse?: ((req: IncomingMessage, principal: Principal) => Promise<boolean>) | undefined;
   /** After a mutation ran here: tell the other instances to forget their answers too. */
   readonly onMutation?: (() => void) | undefined;
 }
@@ -88,7 +88,7 @@ export class ResponseCache {
     }
     const key = `${principalKey(principal)}\n${req.headers.origin ?? ''}\n${accept}\n${body.toString('utf8')}`;
     const kept = this.answers.get(key);
-    if (kept !== undefined && kept.expires > Date.now() && this.options.refuse?.(req, principal) !== true) {
+    if (kept !== undefined && kept.expires > Date.now() && (await this.options.refuse?.(req, principal)) !== true) {
       res.writeHead(200, { ...kept.headers, 'content-length': kept.body.length, 'x-response-cache': 'hit' });
       res.end(kept.body);
       return;
