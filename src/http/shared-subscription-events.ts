@@ -1,6 +1,7 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { principalKey } from '../auth/principal.js';
+import { databaseUnavailableError } from './database-errors.js';
 import type { GatewayContext } from '../schema/context.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -31,7 +32,25 @@ async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableItera
   // From here on the context only serves events, each of which reads its data afresh.
   (args.contextValue as Partial<GatewayContext> | undefined)?.data?.releaseLoaders();
   const group = groupOf(args);
-  return mapEvents(source[Symbol.asyncIterator](), (event) => withCursor(event, resultOf(args, group, event)));
+  return mapEvents(source[Symbol.asyncIterator](), (event) => deliverable(args, group, event));
+}
+
+/** Waits before reading an event's data again while the database is away: 0.25 s, doubling to 5 s, about a minute in all. */
+const DATABASE_RETRIES_MS = [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000];
+
+/**
+ * The event's result with its cursor. While the database is away its data cannot be read: the event
+ * is executed again (later events wait, so the order holds) until it can; if it still cannot, the
+ * error goes out without a cursor, so a client resuming from its last cursor receives the event again.
+ */
+async function deliverable(args: ExecutionArgs, group: string | undefined, event: unknown): Promise<ExecutionResult> {
+  for (const waitMs of DATABASE_RETRIES_MS) {
+    const result = await resultOf(args, group, event);
+    if (!(result.errors ?? []).some((error) => databaseUnavailableError(error) !== undefined)) return withCursor(event, result);
+    if (group !== undefined && typeof event === 'object' && event !== null) resultsByEvent.get(event)?.delete(group);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  return resultOf(args, group, event);
 }
 
 function resultOf(args: ExecutionArgs, group: string | undefined, event: unknown): MaybePromise<ExecutionResult> {
@@ -50,10 +69,9 @@ function resultOf(args: ExecutionArgs, group: string | undefined, event: unknown
 }
 
 /** The event's cursor in the result's `extensions.cursor` (a copy: the result may be shared). */
-async function withCursor(event: unknown, result: MaybePromise<ExecutionResult>): Promise<ExecutionResult> {
+function withCursor(event: unknown, result: ExecutionResult): ExecutionResult {
   const cursor = typeof event === 'object' && event !== null && 'cursor' in event ? event.cursor : undefined;
-  const done = await result;
-  return typeof cursor === 'string' ? { ...done, extensions: { ...done.extensions, cursor } } : done;
+  return typeof cursor === 'string' ? { ...result, extensions: { ...result.extensions, cursor } } : result;
 }
 
 /** What decides a subscriber's result besides the event; undefined when the result cannot be shared. */
