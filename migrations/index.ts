@@ -5,6 +5,7 @@ import * as m0003 from './0003_webhook_inbox.js';
 import * as m0004 from './0004_personal_data_sealed.js';
 import * as m0005 from './0005_lean_v2_fields.js';
 import * as m0006 from './0006_bank_catalogue.js';
+import * as m0008 from './0008_inbox_entity_order.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_personal_data_sealed': m0004,
   '0005_lean_v2_fields': m0005,
   '0006_bank_catalogue': m0006,
+  '0008_inbox_entity_order': m0008,
 };
