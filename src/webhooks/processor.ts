@@ -64,6 +64,8 @@ export class WebhookProcessor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Ends the drain's wait for a chain to finish: something arrived that may be claimable now. */
+  private nudge: (() => void) | undefined;
   private stopped = false;
   /** Drains in a row that failed on the database. */
   private databaseFailures = 0;
@@ -85,6 +87,7 @@ export class WebhookProcessor {
     if (this.stopped) return;
     if (this.running !== undefined) {
       this.again = true;
+      this.nudge?.();
       return;
     }
     clearTimeout(this.timer);
@@ -115,6 +118,7 @@ export class WebhookProcessor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.nudge?.();
     await this.running;
   }
 
@@ -155,8 +159,10 @@ export class WebhookProcessor {
           if (rows.length > 0) continue;
           if (held === 0) break;
         }
-        // Something in hand finishes: room to claim again, and maybe rows of its entity unblocked.
-        await Promise.race(chains);
+        // Something in hand finishes (room to claim again, maybe rows of its entity free to go), or arrives.
+        const arrived = new Promise<void>((resolve) => (this.nudge = resolve));
+        await Promise.race([...chains, arrived]);
+        this.nudge = undefined;
       }
     } finally {
       await Promise.all(chains);
