@@ -6,6 +6,7 @@ import * as m0004 from './0004_personal_data_sealed.js';
 import * as m0005 from './0005_lean_v2_fields.js';
 import * as m0006 from './0006_bank_catalogue.js';
 import * as m0007 from './0007_event_log.js';
+import * as m0008 from './0008_inbox_entity_order.js';
 import * as m0009 from './0009_rate_limit.js';
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_lean_v2_fields': m0005,
   '0006_bank_catalogue': m0006,
   '0007_event_log': m0007,
+  '0008_inbox_entity_order': m0008,
   '0009_rate_limit': m0009,
 };

@@ -9,6 +9,7 @@ import { EventHub } from './events/bus.js';
 import { EventLogPruner } from './events/retention.js';
 import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
+import { InboxRetention } from './webhooks/inbox-retention.js';
 import { WebhookProcessor } from './webhooks/processor.js';
 import { createWebhookReceiver } from './webhooks/receive.js';
 import type { Config } from './config.js';
@@ -28,6 +29,7 @@ import { startTracing } from './observability/tracing.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
+import { INBOX_CHANNEL } from './store/webhook-inbox-store.js';
 import { connectUpstream } from './upstream.js';
 
 /** How long in-flight requests may take to finish once shutdown begins. */
@@ -101,12 +103,18 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     lean: upstream.lean,
     cache: config.cache,
     leaseMs: config.webhookLeaseMs,
+    concurrency: config.webhookConcurrency,
     observer: metrics.webhooks,
     log: log.child({ component: 'webhooks' }),
   });
+  const retention = new InboxRetention({ db: database.db, retentionDays: config.inboxRetentionDays, log: log.child({ component: 'webhooks' }) });
+  let stopInboxListener: (() => Promise<void>) | undefined;
   try {
     await events.listen(database);
+    // A webhook stored by any instance wakes every instance's processor.
+    stopInboxListener = await database.listen(INBOX_CHANNEL, () => processor.wake());
   } catch (error) {
+    await events.close();
     await upstream.close();
     await database.close();
     throw error;
@@ -157,6 +165,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   } catch (error) {
     server.close();
     await webSockets.close();
+    await stopInboxListener();
     await events.close();
     await upstream.close();
     await database.close();
@@ -165,6 +174,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   // Rows left by a crash (or received while no instance ran) are applied from now on.
   processor.start();
   eventPruner.start();
+  retention.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -195,8 +205,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     }
     await webSockets.close();
     await metricsServer?.close();
+    await stopInboxListener();
     await processor.stop();
     await eventPruner.stop();
+    await retention.stop();
     await graphql.dispose();
     await events.close();
     await upstream.close();

@@ -23,6 +23,10 @@ export interface Config {
   readonly webhookLeaseMs: number;
   /** How long published events stay in the event log, for subscribers that resume with a cursor. */
   readonly eventRetentionMs: number;
+  /** Webhooks one instance applies at once, each of a different entity; below the pool size, so that acknowledgements keep connections. */
+  readonly webhookConcurrency: number;
+  /** Days APPLIED and IGNORED inbox rows are kept; FAILED and INVALID ones stay until replayed or deleted by an operator. */
+  readonly inboxRetentionDays: number;
   readonly limits: QueryLimits;
   /** Per-principal token bucket on /graphql; undefined when turned off (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | undefined;
@@ -184,6 +188,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       'GATEWAY_API_KEYS / GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL: production needs at least one way to authenticate callers; set API keys for services and/or JWT settings for end users',
     );
   }
+  const poolMax = parsed.DATABASE_POOL_MAX ?? 10;
+  if (parsed.DATABASE_URL !== undefined && parsed.GATEWAY_WEBHOOK_CONCURRENCY !== undefined && parsed.GATEWAY_WEBHOOK_CONCURRENCY >= poolMax) {
+    problems.push(`GATEWAY_WEBHOOK_CONCURRENCY: expected fewer than DATABASE_POOL_MAX (${poolMax}) webhooks at once, so that acknowledgements and queries keep connections`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const database: DatabaseConfig =
@@ -191,7 +199,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ? {
           kind: 'postgres',
           url: parsed.DATABASE_URL,
-          poolMax: parsed.DATABASE_POOL_MAX ?? 10,
+          poolMax,
           connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS ?? 5_000,
           idleTimeoutMs: parsed.DATABASE_IDLE_TIMEOUT_MS ?? 30_000,
         }
@@ -225,6 +233,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     cache,
     webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
     eventRetentionMs: Math.round((parsed.GATEWAY_EVENT_RETENTION_HOURS ?? 24) * 3_600_000),
+    webhookConcurrency: parsed.GATEWAY_WEBHOOK_CONCURRENCY ?? (database.kind === 'postgres' ? Math.max(1, Math.min(8, poolMax - 2)) : 4),
+    inboxRetentionDays: parsed.GATEWAY_INBOX_RETENTION_DAYS ?? 30,
     limits: {
       maxDepth: parsed.GATEWAY_MAX_DEPTH ?? 10,
       maxAliases: parsed.GATEWAY_MAX_ALIASES ?? 30,

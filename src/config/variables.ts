@@ -206,6 +206,16 @@ export const variables = {
     expects: 'seconds a webhook being applied stays claimed by one instance (1 to 3600)',
     echo: true,
   },
+  GATEWAY_WEBHOOK_CONCURRENCY: {
+    schema: integer(1, 100),
+    expects: 'webhooks an instance applies at once, each of a different entity (1 to 100; below DATABASE_POOL_MAX)',
+    echo: true,
+  },
+  GATEWAY_INBOX_RETENTION_DAYS: {
+    schema: integer(1, 3_650),
+    expects: 'days applied and ignored webhooks are kept in the inbox (1 to 3650)',
+    echo: true,
+  },
   GATEWAY_MAX_DEPTH: { schema: integer(1, 100), expects: 'the deepest selection a GraphQL document may nest (1 to 100)', echo: true },
   GATEWAY_MAX_ALIASES: { schema: integer(0, 1_000), expects: 'the most aliases a GraphQL document may use (0 to 1000)', echo: true },
   GATEWAY_MAX_TOKENS: { schema: integer(10, 1_000_000), expects: 'the most lexical tokens a GraphQL document may have (10 to 1000000)', echo: true },

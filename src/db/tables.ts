@@ -255,6 +255,10 @@ export interface WebhookInboxTable {
   next_attempt_at: ColumnType<Date, Date | undefined, Date>;
   last_error: string | null;
   processed_at: Date | null;
+  /** The Lean entity the row concerns, when it names one: rows of one entity are applied in order of arrival. */
+  entity_key: string | null;
+  /** Set while an instance applies the row (its lease); null otherwise, a retry's backoff included. */
+  claimed_until: Date | null;
 }
 
 /** Tables that held rows before personal data was sealed (migration 0004): the gateway seals them at start, then deletes the row. */

@@ -1,7 +1,15 @@
+import pLimit from 'p-limit';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { LeanUnavailableError } from '../model/upstream-errors.js';
 import type { Logger } from '../log.js';
-import { claimDueWebhook, deferWebhook, markWebhookAttemptFailed, type InboxRow } from '../store/webhook-inbox-store.js';
+import {
+  claimDueWebhooks,
+  deferWebhook,
+  markWebhookAttemptFailed,
+  msUntilNextWebhookDue,
+  releaseWebhooks,
+  type InboxRow,
+} from '../store/webhook-inbox-store.js';
 import { applyWebhook, ClaimLost, RetryLater, type ApplyDependencies } from './apply.js';
 
 export interface ProcessorOptions extends ApplyDependencies {
@@ -10,7 +18,16 @@ export interface ProcessorOptions extends ApplyDependencies {
   readonly maxAttempts?: number;
   /** How long a claimed row stays invisible to other processors; a crashed one's rows return after it. */
   readonly leaseMs?: number;
-  /** How often due rows are looked for (retries, rows received by other instances, rows left by a crash). */
+  /**
+   * Rows applied at once, each of a different entity (the rows of one entity run one after the
+   * other). Below the database pool's size, so that acknowledgements and queries keep connections.
+   */
+  readonly concurrency?: number;
+  /**
+   * Longest wait between two looks for due rows. New rows wake the processor by NOTIFY and retries
+   * at their time; this catches what no wake-up announced (a NOTIFY missed while the listener
+   * reconnected, an earlier row of an entity finished by an instance that died since).
+   */
   readonly pollMs?: number;
   /** Told of each row applied and each attempt that did not apply (metrics). */
   readonly observer?: WebhookObserver | undefined;
@@ -22,38 +39,46 @@ export interface WebhookObserver {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
-/** While the database fails, polls back off up to this; a webhook stored meanwhile wakes the processor at once. */
+/** While the database fails, looks back off from this up to the maximum; a webhook stored meanwhile wakes the processor at once. */
+const POLL_BACKOFF_MS = 1_000;
 const MAX_POLL_BACKOFF_MS = 30_000;
+/** Rows claimed ahead per row applied at once: enough that a claim is rare, few enough that claimed rows start well within their lease. */
+const CLAIM_AHEAD = 4;
+
+/** How an attempt at one row ended for the rows of its entity behind it: they may go next, or another instance holds it now. */
+type Outcome = 'next' | 'taken_over';
 
 /**
- * Applies inbox rows in order of arrival, each at least once: a failing row is retried with
- * exponential backoff, then marked FAILED and kept. Runs in every instance; rows are claimed with
- * `FOR UPDATE SKIP LOCKED`, so an instance never applies a row another is applying.
+ * Applies inbox rows at least once each, and the rows of one entity in order of arrival across all
+ * instances: rows are claimed in batches (one statement, `FOR UPDATE SKIP LOCKED`, a row only
+ * while no earlier row of its entity is being applied), then applied concurrently, one entity's rows
+ * one after the other. A failing row is retried with exponential backoff, then marked FAILED and
+ * kept. Runs in every instance; woken by NOTIFY when a webhook is stored by any instance, and at the
+ * time the next retry falls due.
  */
 export class WebhookProcessor {
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  private readonly concurrency: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Ends the drain's wait for a chain to finish: something arrived that may be claimable now. */
+  private nudge: (() => void) | undefined;
   private stopped = false;
-  /** Drains in a row that failed on the database, and when polling resumes. */
+  /** Drains in a row that failed on the database. */
   private databaseFailures = 0;
-  private resumeAt = 0;
 
   constructor(private readonly options: ProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 1_000;
+    this.pollMs = options.pollMs ?? 5_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
   }
 
-  /** Starts polling and applies what is due now (rows left by a crash included). */
+  /** Applies what is due now (rows left by a crash included), and from then on whenever woken. */
   start(): void {
-    this.timer = setInterval(() => {
-      if (Date.now() >= this.resumeAt) this.wake();
-    }, this.pollMs);
-    this.timer.unref();
     this.wake();
   }
 
@@ -62,19 +87,21 @@ export class WebhookProcessor {
     if (this.stopped) return;
     if (this.running !== undefined) {
       this.again = true;
+      this.nudge?.();
       return;
     }
+    clearTimeout(this.timer);
     this.running = this.drain()
       .then(
-        () => {
+        (nextDueMs) => {
           this.databaseFailures = 0;
-          this.resumeAt = 0;
+          this.lookAgainIn(Math.min(this.pollMs, nextDueMs ?? this.pollMs));
         },
         (error: unknown) => {
-          // Nothing is marked FAILED for an outage: rows stay RECEIVED and polls back off until it ends.
+          // Nothing is marked FAILED for an outage: rows stay RECEIVED and looks back off until it ends.
           this.databaseFailures += 1;
-          const retryInMs = Math.min(MAX_POLL_BACKOFF_MS, this.pollMs * 2 ** (this.databaseFailures - 1));
-          this.resumeAt = Date.now() + retryInMs;
+          const retryInMs = Math.min(MAX_POLL_BACKOFF_MS, POLL_BACKOFF_MS * 2 ** (this.databaseFailures - 1));
+          this.lookAgainIn(retryInMs);
           this.options.log.warn({ err: describe(error), retryInMs }, 'webhook processing paused: the database failed; it resumes after the backoff');
         },
       )
@@ -90,29 +117,91 @@ export class WebhookProcessor {
   /** Resolves when nothing is being applied any more; no new work starts. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.nudge?.();
     await this.running;
   }
 
-  private async drain(): Promise<void> {
-    while (!this.stopped) {
-      const row = await claimDueWebhook(this.options.db, this.leaseMs);
-      if (row === undefined) return;
-      await this.process(row);
+  private lookAgainIn(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), Math.max(0, Math.ceil(ms)));
+    this.timer.unref();
+  }
+
+  /**
+   * Claims and applies until nothing is claimable, keeping up to CLAIM_AHEAD × concurrency rows in
+   * hand and claiming again when half of them are done. Answers when the next waiting row falls due.
+   */
+  private async drain(): Promise<number | undefined> {
+    const limit = pLimit(this.concurrency);
+    const capacity = this.concurrency * CLAIM_AHEAD;
+    const chains = new Set<Promise<void>>();
+    let held = 0;
+    let failure: { readonly error: unknown } | undefined;
+    try {
+      while (!this.stopped && failure === undefined) {
+        const room = capacity - held;
+        if (held === 0 || room >= capacity / 2) {
+          const rows = await claimDueWebhooks(this.options.db, this.leaseMs, room);
+          for (const chain of chainsByEntity(rows)) {
+            held += chain.length;
+            const running: Promise<void> = limit(() => this.applyInOrder(chain))
+              .catch((error: unknown) => {
+                failure ??= { error };
+              })
+              .finally(() => {
+                held -= chain.length;
+                chains.delete(running);
+              });
+            chains.add(running);
+          }
+          if (rows.length > 0) continue;
+          if (held === 0) break;
+        }
+        // Something in hand finishes (room to claim again, maybe rows of its entity free to go), or arrives.
+        const arrived = new Promise<void>((resolve) => (this.nudge = resolve));
+        await Promise.race([...chains, arrived]);
+        this.nudge = undefined;
+      }
+    } finally {
+      await Promise.all(chains);
+    }
+    if (failure !== undefined) throw failure.error;
+    return this.stopped ? undefined : msUntilNextWebhookDue(this.options.db);
+  }
+
+  /**
+   * One entity's rows, oldest first. One in backoff holds nobody back (as it never did); one taken
+   * over by another instance does: those behind it are given back, to be claimed after it.
+   */
+  private async applyInOrder(chain: readonly InboxRow[]): Promise<void> {
+    for (const [index, row] of chain.entries()) {
+      // Stopping: what has not started goes back, due now for whichever instance runs next.
+      if (this.stopped) return releaseWebhooks(this.options.db, chain.slice(index));
+      let outcome: Outcome;
+      try {
+        outcome = await this.process(row);
+      } catch (error) {
+        await releaseWebhooks(this.options.db, chain.slice(index + 1)).catch(() => undefined);
+        throw error;
+      }
+      if (outcome === 'taken_over') return releaseWebhooks(this.options.db, chain.slice(index + 1));
     }
   }
 
-  private async process(row: InboxRow): Promise<void> {
+  private async process(row: InboxRow): Promise<Outcome> {
     const log = this.options.log.child({ webhook: row.id, type: row.type, attempt: row.attempts });
     try {
       const status = await applyWebhook(this.options, row);
       this.options.observer?.applied(row.type, status, row.received_at);
       log.info({ status }, 'webhook applied');
+      return 'next';
     } catch (error) {
       if (error instanceof ClaimLost) {
         this.options.observer?.failed(row.type, 'claim_lost');
         log.warn('webhook taken over by another processor after its lease ran out; this attempt was rolled back');
-        return;
+        return 'taken_over';
       }
       const reason = describe(error);
       const deferral = deferralOf(error);
@@ -120,7 +209,7 @@ export class WebhookProcessor {
         await deferWebhook(this.options.db, row, reason, deferral);
         this.options.observer?.failed(row.type, 'deferred');
         log.info({ reason, retryInMs: deferral }, 'webhook not applied: Lean or the database is unavailable for now; trying again later, attempt not counted');
-        return;
+        return 'next';
       }
       const retry = row.attempts < this.maxAttempts;
       const delay = error instanceof RetryLater && error.retryInMs !== undefined ? error.retryInMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (row.attempts - 1));
@@ -128,8 +217,26 @@ export class WebhookProcessor {
       this.options.observer?.failed(row.type, retry ? 'retry' : 'failed');
       if (retry) log.info({ reason, retryInMs: delay }, 'webhook not applied yet; trying again later');
       else log.warn({ reason }, 'webhook failed; kept for replay');
+      return 'next';
     }
   }
+}
+
+/** Claimed rows (oldest first) as one list per entity, oldest first; a row without an entity is a list of its own. */
+function chainsByEntity(rows: readonly InboxRow[]): InboxRow[][] {
+  const chains: InboxRow[][] = [];
+  const byEntity = new Map<string, InboxRow[]>();
+  for (const row of rows) {
+    const chain = row.entity_key === null ? undefined : byEntity.get(row.entity_key);
+    if (chain !== undefined) {
+      chain.push(row);
+      continue;
+    }
+    const started = [row];
+    chains.push(started);
+    if (row.entity_key !== null) byEntity.set(row.entity_key, started);
+  }
+  return chains;
 }
 
 /**

@@ -6,6 +6,7 @@ import { webhookEnvelope } from '../lean/wire.js';
 import type { Logger } from '../log.js';
 import { insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBodyWithin, refuseTooLarge } from '../http/body-limit.js';
+import { entityKeyOf } from './entity-key.js';
 import { verifyLeanSignature } from './signature.js';
 
 export const WEBHOOK_PATH = '/webhooks/lean';
@@ -17,7 +18,7 @@ export interface WebhookReceiverOptions {
   /** undefined: signatures are not checked (development only; start-up warns). */
   readonly secret: string | undefined;
   readonly log: Logger;
-  /** Called after a new row is stored, so that the processor applies it now. */
+  /** Called after a new row is stored, so that this instance's processor applies it now (the others hear of it by NOTIFY). */
   readonly onStored: () => void;
 }
 
@@ -74,7 +75,12 @@ function readWebhook(raw: Buffer): ReceivedWebhook {
     return { eventKey: hashKey, type: null, body, invalidReason: `not a Lean webhook envelope (${problem?.path.join('.') || '(root)'}: ${problem?.code ?? 'invalid'})` };
   }
   const eventId = envelope.data.event_id;
-  return { eventKey: typeof eventId === 'string' && eventId.trim() !== '' ? eventId.slice(0, 200) : hashKey, type: envelope.data.type.slice(0, 200), body };
+  return {
+    eventKey: typeof eventId === 'string' && eventId.trim() !== '' ? eventId.slice(0, 200) : hashKey,
+    type: envelope.data.type.slice(0, 200),
+    body,
+    entityKey: entityKeyOf(envelope.data.type, envelope.data.payload),
+  };
 }
 
 function refuseLarge(req: IncomingMessage, res: ServerResponse): void {
