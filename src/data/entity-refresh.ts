@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/tables.js';
-import { publishEvent } from '../events/bus.js';
+import { announceEvents, publishEvent } from '../events/bus.js';
 import type { DataKind, RefreshRequestResult } from '../model/results.js';
 import { datasetRead, orderOfRefresh, type DataRefresh, type RefreshMoment } from '../model/refresh.js';
 import { LeanApiError } from '../model/upstream-errors.js';
@@ -131,6 +131,7 @@ export async function requestRefreshAtLean(context: LeanAnswerContext, entityId:
     await recordRefreshState(trx, refresh, moment.updatedAt, false);
     await publishEvent(trx, { topic: 'dataChanged', entityId });
   });
+  announceEvents(context.db);
   return answer;
 }
 

@@ -15,6 +15,7 @@ import {
   type LoggedEvent,
   type LogPlace,
 } from '../store/event-log-store.js';
+import { wakeListeners } from '../store/wake-up.js';
 import { compareLogPlaces, cursorOf, placeOfCursor } from './cursor.js';
 import { SubscriberQueue } from './subscriber-queue.js';
 
@@ -45,11 +46,19 @@ export type Delivered<E extends GatewayEvent = GatewayEvent> = E & { readonly cu
 export type Whose = { readonly customerId: string } | { readonly resultsId: string };
 
 /**
- * Publishes in the transaction (or on the connection) given: the event is written to the event log
- * and every instance's reader woken, both when the transaction commits.
+ * Publishes in the transaction (or on the connection) given: the event is written to the event log,
+ * and exists when the transaction commits. On a connection, every instance's reader is woken at once;
+ * in a transaction, the caller calls `announceEvents` with the database after the commit (a missed
+ * one delays delivery until the readers' next safety read, a second or two).
  */
 export async function publishEvent(db: Kysely<Tables>, event: GatewayEvent): Promise<void> {
   await appendEvent(db, { topic: event.topic, customerId: 'customerId' in event ? event.customerId : null, resultsId: event.topic === 'resultsReady' ? event.resultsId : null, event });
+  if (!db.isTransaction) announceEvents(db);
+}
+
+/** Wakes every instance's reader of the event log: call it after a transaction that published commits. */
+export function announceEvents(db: Kysely<Tables>): void {
+  wakeListeners(db, EVENT_CHANNEL);
 }
 
 /** The cursor names events that pruning has deleted: what happened since cannot be delivered, so re-query. */
@@ -79,7 +88,7 @@ const MAX_QUEUED = 10_000;
 /** Rows read from the log at a time. */
 const READ_BATCH = 500;
 /** Read the log this often even without a wake-up (a listening connection that died silently). */
-const SAFETY_READ_MS = 2_000;
+const SAFETY_READ_MS = 1_000;
 /** Waits while a later row's transaction is still running (it is usually about to commit). */
 const HELD_BACK_FIRST_MS = 5;
 const HELD_BACK_MAX_MS = 200;

@@ -36,17 +36,14 @@ export interface EventToLog {
 export type EventMatch = { readonly topic: string; readonly customerId: string } | { readonly topic: string; readonly resultsId: string };
 
 /**
- * Writes the event and a wake-up for the readers, in one statement. Inside a transaction both take
- * effect when it commits: an event exists exactly when its change does.
+ * Writes the event; inside a transaction it exists when the transaction commits, exactly when its
+ * change does. The readers are woken after the commit (`wakeListeners(db, EVENT_CHANNEL)`).
  */
 export async function appendEvent(db: Kysely<Tables>, row: EventToLog): Promise<void> {
-  await sql`
-    with logged as (
-      insert into event_log (topic, customer_id, results_id, event)
-      values (${row.topic}, ${row.customerId}, ${row.resultsId}, ${JSON.stringify(row.event)}::jsonb)
-      returning 1
-    )
-    select pg_notify(${EVENT_CHANNEL}, '') from logged`.execute(db);
+  await db
+    .insertInto('event_log')
+    .values({ topic: row.topic, customer_id: row.customerId, results_id: row.resultsId, event: JSON.stringify(row.event) })
+    .execute();
 }
 
 interface LogRow {

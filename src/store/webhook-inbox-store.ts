@@ -17,9 +17,9 @@ export interface ReceivedWebhook {
 export const INBOX_CHANNEL = 'lean_gateway_inbox';
 
 /**
- * Stores a delivery; a second delivery of the same event changes nothing. A row to apply wakes
- * every instance's processor by NOTIFY from the same statement (delivered on its commit), so the
- * acknowledgement costs no second round trip.
+ * Stores a delivery; a second delivery of the same event changes nothing. The caller wakes the
+ * processors of every instance afterwards (`wakeListeners(db, INBOX_CHANNEL)`): a NOTIFY in this
+ * statement would serialise every acknowledgement's commit with every other notifying transaction.
  */
 export async function insertWebhook(db: Kysely<Tables>, webhook: ReceivedWebhook): Promise<'stored' | 'duplicate'> {
   const values = {
@@ -30,15 +30,10 @@ export async function insertWebhook(db: Kysely<Tables>, webhook: ReceivedWebhook
     ...(webhook.invalidReason !== undefined && { status: 'INVALID' as const, last_error: webhook.invalidReason, processed_at: new Date() }),
   };
   const inserted = await db
-    .with('stored', (qc) =>
-      qc
-        .insertInto('webhook_inbox')
-        .values(values)
-        .onConflict((oc) => oc.column('event_key').doNothing())
-        .returning(['id', 'status']),
-    )
-    .selectFrom('stored')
-    .select(['stored.id', sql<string | null>`case when stored.status = 'RECEIVED' then pg_notify(${INBOX_CHANNEL}, '')::text end`.as('woken')])
+    .insertInto('webhook_inbox')
+    .values(values)
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .returning('id')
     .executeTakeFirst();
   return inserted === undefined ? 'duplicate' : 'stored';
 }
@@ -113,18 +108,23 @@ export async function msUntilNextWebhookDue(db: Kysely<Tables>): Promise<number 
 }
 
 /**
- * Marks the claimed attempt done; false when the claim was lost meanwhile (the lease ran out and
- * another processor took the row over), in which case the caller must roll back.
+ * Marks claimed attempts done, many in one statement; answers the ids still claimed (now marked).
+ * The others' claims were lost meanwhile (the lease ran out and another processor took the row
+ * over): what the caller meant to write for them must not be written.
  */
-export async function markWebhookDone(db: Kysely<Tables>, claim: Pick<InboxRow, 'id' | 'attempts'>, status: 'APPLIED' | 'IGNORED', note?: string): Promise<boolean> {
-  const updated = await db
-    .updateTable('webhook_inbox')
-    .set({ status, processed_at: new Date(), last_error: note ?? null, claimed_until: null })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'RECEIVED')
-    .where('attempts', '=', claim.attempts)
-    .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+export async function markWebhooksDone(
+  db: Kysely<Tables>,
+  claims: readonly { readonly id: number; readonly attempts: number; readonly status: 'APPLIED' | 'IGNORED'; readonly note: string | undefined }[],
+): Promise<Set<number>> {
+  if (claims.length === 0) return new Set();
+  const values = sql.join(claims.map((claim) => sql`(${claim.id}::bigint, ${claim.attempts}::int, ${claim.status}::text, ${claim.note ?? null}::text)`));
+  const { rows } = await sql<{ id: number | string }>`
+    update webhook_inbox w
+    set status = v.status, processed_at = now(), last_error = v.note, claimed_until = null
+    from (values ${values}) as v(id, attempts, status, note)
+    where w.id = v.id and w.status = 'RECEIVED' and w.attempts = v.attempts
+    returning w.id`.execute(db);
+  return new Set(rows.map((row) => Number(row.id)));
 }
 
 /** Tries again after `retryInMs`, or gives up (FAILED, kept for replay); nothing if the claim was lost. */

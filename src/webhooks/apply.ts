@@ -1,10 +1,11 @@
 import { webhookEnvelope } from '../lean/wire.js';
-import { markWebhookDone, type InboxRow } from '../store/webhook-inbox-store.js';
-import { ClaimLost, type ApplyDependencies, type FinishWebhook, type WebhookStatus } from './apply/applying.js';
+import type { InboxRow } from '../store/webhook-inbox-store.js';
+import type { ApplyDependencies, FinishWebhook, WebhookStatus } from './apply/applying.js';
 import { applyDataRefreshUpdated } from './apply/data-refresh.js';
 import { applyEntityCreated } from './apply/entity-created.js';
 import { applyEntityReconnected, applyEntityUpdated } from './apply/entity-changes.js';
 import { applyResultsReady } from './apply/results-ready.js';
+import { WebhookCommits, type CommitWebhook } from './commits.js';
 
 export { ClaimLost, RetryLater, type ApplyDependencies } from './apply/applying.js';
 
@@ -13,13 +14,11 @@ export { ClaimLost, RetryLater, type ApplyDependencies } from './apply/applying.
  * status are one transaction, so an event is published exactly when its change is committed.
  * Applying the same row again changes nothing.
  */
-export async function applyWebhook(deps: ApplyDependencies, row: InboxRow): Promise<WebhookStatus> {
+export async function applyWebhook(deps: ApplyDependencies & { readonly commit?: CommitWebhook }, row: InboxRow): Promise<WebhookStatus> {
+  const commit = deps.commit ?? new WebhookCommits(deps.db).commit;
   const done: FinishWebhook = async (status, note, work) => {
-    await deps.db.transaction().execute(async (trx) => {
-      // Claim first: a processor that lost its lease must not write (or publish) anything.
-      if (!(await markWebhookDone(trx, row, status, note))) throw new ClaimLost();
-      await work?.(trx);
-    });
+    // Claim first: a processor that lost its lease must not write (or publish) anything.
+    await commit(row, status, note, work);
     return status;
   };
   // Checked when it was received (else stored INVALID and never applied); read again here.

@@ -11,6 +11,7 @@ import {
   type InboxRow,
 } from '../store/webhook-inbox-store.js';
 import { applyWebhook, ClaimLost, RetryLater, type ApplyDependencies } from './apply.js';
+import { WebhookCommits, type CommitWebhook } from './commits.js';
 
 export interface ProcessorOptions extends ApplyDependencies {
   readonly log: Logger;
@@ -70,7 +71,11 @@ export class WebhookProcessor {
   /** Drains in a row that failed on the database. */
   private databaseFailures = 0;
 
+  /** What applying needs, with the group commit: the rows that finish together commit together. */
+  private readonly applying: ApplyDependencies & { readonly commit: CommitWebhook };
+
   constructor(private readonly options: ProcessorOptions) {
+    this.applying = { ...options, commit: new WebhookCommits(options.db).commit };
     this.maxAttempts = options.maxAttempts ?? 10;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 5_000;
@@ -193,7 +198,7 @@ export class WebhookProcessor {
   private async process(row: InboxRow): Promise<Outcome> {
     const log = this.options.log.child({ webhook: row.id, type: row.type, attempt: row.attempts });
     try {
-      const status = await applyWebhook(this.options, row);
+      const status = await applyWebhook(this.applying, row);
       this.options.observer?.applied(row.type, status, row.received_at);
       log.info({ status }, 'webhook applied');
       return 'next';

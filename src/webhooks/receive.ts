@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../db/tables.js';
 import { webhookEnvelope } from '../lean/wire.js';
 import type { Logger } from '../log.js';
-import { insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
+import { INBOX_CHANNEL, insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
+import { wakeListeners } from '../store/wake-up.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBodyWithin, refuseTooLarge } from '../http/body-limit.js';
 import { entityKeyOf } from './entity-key.js';
 import { verifyLeanSignature } from './signature.js';
@@ -53,7 +54,11 @@ export function createWebhookReceiver({ db, secret, log, onStored }: WebhookRece
     }
     req.log.info({ eventKey: webhook.eventKey, type: webhook.type, outcome, invalid: webhook.invalidReason }, 'webhook received');
     answer(res, 200, { received: true, duplicate: outcome === 'duplicate' });
-    if (outcome === 'stored' && webhook.invalidReason === undefined) onStored();
+    if (outcome === 'stored' && webhook.invalidReason === undefined) {
+      onStored();
+      // The other instances' processors, by NOTIFY after the commit, coalesced.
+      wakeListeners(db, INBOX_CHANNEL);
+    }
   };
 }
 
