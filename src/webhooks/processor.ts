@@ -68,6 +68,8 @@ export class WebhookProcessor {
   /** Ends the drain's wait for a chain to finish: something arrived that may be claimable now. */
   private nudge: (() => void) | undefined;
   private stopped = false;
+  /** Claims held when the database failed, given back when it answers again (their attempts not counted). */
+  private readonly toGiveBack: InboxRow[] = [];
   /** Drains in a row that failed on the database. */
   private databaseFailures = 0;
 
@@ -139,6 +141,10 @@ export class WebhookProcessor {
    * hand and claiming again when half of them are done. Answers when the next waiting row falls due.
    */
   private async drain(): Promise<number | undefined> {
+    if (this.toGiveBack.length > 0) {
+      await releaseWebhooks(this.options.db, this.toGiveBack);
+      this.toGiveBack.length = 0;
+    }
     const limit = pLimit(this.concurrency);
     const capacity = this.concurrency * CLAIM_AHEAD;
     const chains = new Set<Promise<void>>();
@@ -188,7 +194,10 @@ export class WebhookProcessor {
       try {
         outcome = await this.process(row);
       } catch (error) {
-        await releaseWebhooks(this.options.db, chain.slice(index + 1)).catch(() => undefined);
+        // The database failed (even recording the failure did): this row and those behind it go back,
+        // now if it answers, else as soon as it does, rather than when their lease runs out.
+        const back = chain.slice(index);
+        await releaseWebhooks(this.options.db, back).catch(() => this.toGiveBack.push(...back));
         throw error;
       }
       if (outcome === 'taken_over') return releaseWebhooks(this.options.db, chain.slice(index + 1));
