@@ -2,7 +2,7 @@
 // `Account.transactions`) takes on a Postgres server holding 100,000 transactions of one account (and
 // 50,000 of another), for the first page, a page deep in the history, a category filter, a direction
 // filter and a narrow date range; then EXPLAIN (ANALYZE, BUFFERS) of the first and the deep page.
-// Works in a throwaway database `bench_transactions_page` on BENCH_DATABASE_URL's server (default:
+// Works in a throwaway database `bench_transactions_page` (BENCH_DATABASE_NAME) on BENCH_DATABASE_URL's server (default:
 // postgres://postgres@127.0.0.1:5432/postgres), dropped at the end. BENCH_EXPLAIN=all explains every
 // case. Prints figures; asserts nothing.
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,8 @@ import { createLogger } from '../../src/log.js';
 import { transactionsPage, type TransactionCursor, type TransactionFilter } from '../../src/store/transactions-store.js';
 import { percentile } from './kit.js';
 
-const BENCH_DB = 'bench_transactions_page';
+const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_transactions_page';
+if (!/^[a-z_][a-z0-9_]*$/.test(BENCH_DB)) throw new Error(`BENCH_DATABASE_NAME: expected a lower-case identifier, got ${JSON.stringify(BENCH_DB)}`);
 const MAIN_ROWS = 100_000;
 const OTHER_ROWS = 50_000;
 const SPAN_DAYS = 3 * 365;
