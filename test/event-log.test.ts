@@ -191,6 +191,34 @@ describe('resumable subscriptions', () => {
     }
   });
 
+  it.skipIf(!usingPostgres)('an event committed before the subscription began is not delivered to it while an older transaction still runs (its place is past the settled end)', async () => {
+    const pg = (await import('pg')).default;
+    const holder = new pg.Client({ connectionString: database.env['DATABASE_URL'] });
+    await holder.connect();
+    const customer = await newCustomer(gateway, 'unsettled');
+    try {
+      // An older transaction holds the log's settled end back, as any slow write elsewhere does.
+      await holder.query('begin');
+      await holder.query('select pg_current_xact_id()');
+      const earlier = await link(gateway, customer);
+      await eventually(async () => (await loggedLinks(gateway, customer.leanCustomerId)).length === 1, 10_000);
+      const subscription = subscribe<Linked>(gateway.url, LINKED, { variables: { c: customer.id } });
+      try {
+        await subscription.ready;
+        await holder.query('commit');
+        const later = await link(gateway, customer);
+        await subscription.next(1, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(subscription.received.map((event) => event.entityLinked.id)).toEqual([later]);
+        expect(earlier).not.toBe(later);
+      } finally {
+        await subscription.close();
+      }
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('a cursor that is not one of ours is BAD_USER_INPUT', async () => {
     const customer = await newCustomer(gateway, 'bad-cursor');
     for (const after of ['not-a-cursor', Buffer.from('1.x.2').toString('base64url'), 'A'.repeat(200)]) {

@@ -11,6 +11,7 @@ import {
   prunedThrough,
   readMatching,
   readSettledAfter,
+  logNow,
   settledEnd,
   type LoggedEvent,
   type LogPlace,
@@ -148,10 +149,17 @@ export class EventHub {
       const horizon = await prunedThrough(db);
       if (horizon !== undefined && compareLogPlaces(after, horizon) < 0) throw new CursorExpired();
     }
-    // "From now" is the log's end as the database sees it now, not what this instance has delivered so
-    // far: an event committed before the subscription began is not delivered to it.
-    const from = after ?? (db === undefined ? this.delivered : await settledEnd(db));
-    const events = this.stream(topic, whose, from) as AsyncIterable<Delivered<Extract<GatewayEvent, { topic: K }>>>;
+    // "From now" is the log as the database sees it now, not what this instance has delivered so far:
+    // an event committed before the subscription began is not delivered to it, even one whose place
+    // comes after the settled end (its transaction ended while an older one was still running).
+    let from = after ?? this.delivered;
+    let before: ((tx: string) => boolean) | undefined;
+    if (after === undefined && db !== undefined) {
+      const now = await logNow(db);
+      from = now.end;
+      before = now.committed;
+    }
+    const events = this.stream(topic, whose, from, before) as AsyncIterable<Delivered<Extract<GatewayEvent, { topic: K }>>>;
     return this.observer === undefined ? events : observed(events, topic, this.observer);
   }
 
@@ -169,7 +177,7 @@ export class EventHub {
    * Registered when first pulled; events delivered between `from` and then are read from the log,
    * so that none falls in the gap and none comes twice.
    */
-  private async *stream(topic: GatewayEvent['topic'], whose: Whose, from: LogPlace | undefined): AsyncGenerator<Delivered> {
+  private async *stream(topic: GatewayEvent['topic'], whose: Whose, from: LogPlace | undefined, before?: (tx: string) => boolean): AsyncGenerator<Delivered> {
     const key = keyOf(topic, whose);
     const queue: Subscriber = new SubscriberQueue(MAX_QUEUED, () => new SubscriberTooSlow());
     let subscribers = this.subscribers.get(key);
@@ -186,7 +194,7 @@ export class EventHub {
         while (compareLogPlaces(last, through) < 0) {
           const missed = await readMatching(db, { topic, ...whose }, last, through, READ_BATCH);
           for (const logged of missed) {
-            const event = this.parsed(logged);
+            const event = before?.(logged.at.tx) === true ? undefined : this.parsed(logged);
             if (event !== undefined) yield event;
             last = logged.at;
           }
@@ -196,7 +204,9 @@ export class EventHub {
       for (;;) {
         const step = await queue.next();
         if (step.done === true) return;
-        if (last !== undefined && compareLogPlaces(placeOfCursor(step.value.cursor) ?? LOG_START, last) <= 0) continue;
+        const at = placeOfCursor(step.value.cursor) ?? LOG_START;
+        if (last !== undefined && compareLogPlaces(at, last) <= 0) continue;
+        if (before?.(at.tx) === true) continue;
         yield step.value;
       }
     } finally {

@@ -72,14 +72,44 @@ export async function readSettledAfter(db: Kysely<Tables>, after: LogPlace, limi
 
 /** The place of the last settled event: where a reader that starts now begins. */
 export async function settledEnd(db: Kysely<Tables>): Promise<LogPlace> {
-  const { rows } = await sql<LogRow>`
-    select tx::text as tx, position, null as event
-    from event_log
-    where tx < pg_snapshot_xmin(pg_current_snapshot())
-    order by tx desc, position desc
-    limit 1`.execute(db);
-  const last = rows[0];
-  return last === undefined ? LOG_START : placeOf(last);
+  return (await logNow(db)).end;
+}
+
+/**
+ * The log as of now: its settled end, and which transactions had committed by now. A row after
+ * `end` may still belong to a transaction that committed before now (it was settled late because an
+ * older one was running): `committed(tx)` tells them apart, by the snapshot taken with `end`.
+ */
+export interface LogNow {
+  readonly end: LogPlace;
+  readonly committed: (tx: string) => boolean;
+}
+
+export async function logNow(db: Kysely<Tables>): Promise<LogNow> {
+  const { rows } = await sql<{ snapshot: string; tx: string | null; position: number | string | null }>`
+    select now.snapshot::text as snapshot, last.tx::text as tx, last.position
+    from (select pg_current_snapshot() as snapshot) now
+    left join lateral (
+      select tx, position from event_log
+      where tx < pg_snapshot_xmin(now.snapshot)
+      order by tx desc, position desc
+      limit 1
+    ) last on true`.execute(db);
+  const row = rows[0];
+  const end = row?.tx === null || row?.tx === undefined ? LOG_START : { tx: row.tx, position: Number(row.position) };
+  return { end, committed: committedIn(row?.snapshot ?? '0:0:') };
+}
+
+/** Whether a transaction had committed when `pg_snapshot` text `xmin:xmax:xip,…` was taken. */
+export function committedIn(snapshot: string): (tx: string) => boolean {
+  const [xmin = '0', xmax = '0', running = ''] = snapshot.split(':');
+  const low = BigInt(xmin);
+  const high = BigInt(xmax);
+  const inProgress = new Set(running === '' ? [] : running.split(',').map((tx) => BigInt(tx)));
+  return (tx) => {
+    const id = BigInt(tx);
+    return id < low || (id < high && !inProgress.has(id));
+  };
 }
 
 /** One subscriber's events in (`after`, `through`], in log order (`through` is settled: nothing can still land inside). */
