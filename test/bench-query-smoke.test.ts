@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adminDatabaseUrl, usingPostgres } from './kit/database.js';
-import { projectRoot } from './kit/gateway.js';
+import { runBench } from './kit/bench.js';
 
 /** The figures `npm run bench:query` writes (the fields this test relies on). */
 interface QueryBenchReport {
@@ -32,24 +31,15 @@ describe.runIf(usingPostgres)('npm run bench:query, with tiny numbers', () => {
   it('seeds, measures the three scenarios and writes the figures as JSON and Markdown', { timeout: 180_000 }, async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'bench-query-smoke-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/query.ts'], {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          BENCH_DATABASE_URL: adminDatabaseUrl,
-          BENCH_DATABASE_NAME: `bench_query_smoke_${randomBytes(4).toString('hex')}`,
-          BENCH_OUT_DIR: outDir,
-          BENCH_CUSTOMERS: '2',
-          BENCH_COLD: '1',
-          BENCH_CONNECTIONS: '1',
-          BENCH_DURATION: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { code, output } = await runBench('bench:query', {
+        BENCH_DATABASE_URL: adminDatabaseUrl,
+        BENCH_DATABASE_NAME: `bench_query_smoke_${randomBytes(4).toString('hex')}`,
+        BENCH_OUT_DIR: outDir,
+        BENCH_CUSTOMERS: '2',
+        BENCH_COLD: '1',
+        BENCH_CONNECTIONS: '1',
+        BENCH_DURATION: '1',
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code, output).toBe(0);
       expect(output).toContain('| scenario | req/s | p50 ms | p97.5 ms | p99 ms |');
 

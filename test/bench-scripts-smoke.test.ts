@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { adminDatabaseUrl, usingPostgres } from './kit/database.js';
-import { projectRoot } from './kit/gateway.js';
-
-/** Runs `npm run <script>` as a user would, and answers its exit code and everything it printed. */
-async function runBench(script: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn('npm', ['run', '--silent', script], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
+import { runBench } from './kit/bench.js';
 
 // The benchmarks without a smoke test of their own (bench:query, bench:subscriptions and bench:webhooks have theirs).
 describe('the other benchmarks run and print their figures', () => {
-  it('npm run bench:sandbox', { timeout: 120_000 }, async () => {
+  // It needs no database: run once, in the Postgres pass.
+  it.runIf(usingPostgres)('npm run bench:sandbox', { timeout: 120_000 }, async () => {
     const { code, output } = await runBench('bench:sandbox');
     expect(code, output).toBe(0);
     expect(output).toMatch(/UAE Checkings +3 years: +\d+ transactions, first run +[\d.]+ ms, median of 20 +[\d.]+ ms/);

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adminDatabaseUrl, usingPostgres } from './kit/database.js';
-import { projectRoot } from './kit/gateway.js';
+import { runBench } from './kit/bench.js';
 
 /** The figures `npm run bench:subscriptions` writes (the fields this test relies on). */
 interface SubscriptionsBenchReport {
@@ -29,15 +28,7 @@ describe.runIf(usingPostgres)('npm run bench:subscriptions, with tiny numbers', 
   it('subscribes, delivers one event to every subscriber and writes the figures as JSON and Markdown', { timeout: 120_000 }, async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'bench-subscriptions-smoke-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/subscriptions.ts'], {
-        cwd: projectRoot,
-        env: { ...process.env, BENCH_DATABASE_URL: adminDatabaseUrl, BENCH_OUT_DIR: outDir, BENCH_SUBSCRIBERS: '20', BENCH_CONNECT_CONCURRENCY: '5' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const { code, output } = await runBench('bench:subscriptions', { BENCH_DATABASE_URL: adminDatabaseUrl, BENCH_OUT_DIR: outDir, BENCH_SUBSCRIBERS: '20', BENCH_CONNECT_CONCURRENCY: '5' });
       expect(code, output).toBe(0);
       expect(output).toContain('| subscribers | RSS before MiB | RSS after MiB | KB/subscriber |');
 

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adminDatabaseUrl, usingPostgres } from './kit/database.js';
-import { projectRoot } from './kit/gateway.js';
+import { runBench } from './kit/bench.js';
 
 /** The figures `npm run bench:webhooks` writes (the fields this test relies on). */
 interface WebhooksBenchReport {
@@ -34,25 +33,16 @@ describe.runIf(usingPostgres)('npm run bench:webhooks, with tiny numbers', () =>
   it('sends a burst and a paced run, delivers every event on the other instance and prints both against their targets', { timeout: 180_000 }, async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'bench-webhooks-smoke-'));
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/webhooks.ts'], {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          BENCH_DATABASE_URL: adminDatabaseUrl,
-          BENCH_DATABASE_NAME: `bench_webhooks_smoke_${randomBytes(4).toString('hex')}`,
-          BENCH_OUT_DIR: outDir,
-          BENCH_N: '30',
-          BENCH_C: '5',
-          BENCH_S: '3',
-          BENCH_RATE: '20',
-          BENCH_PACED_SECONDS: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { code, output } = await runBench('bench:webhooks', {
+        BENCH_DATABASE_URL: adminDatabaseUrl,
+        BENCH_DATABASE_NAME: `bench_webhooks_smoke_${randomBytes(4).toString('hex')}`,
+        BENCH_OUT_DIR: outDir,
+        BENCH_N: '30',
+        BENCH_C: '5',
+        BENCH_S: '3',
+        BENCH_RATE: '20',
+        BENCH_PACED_SECONDS: '1',
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code, output).toBe(0);
       expect(output).toContain('| phase | N | C | offered/s | acks/s | ack p50 ms | ack p99 ms | delivery p50 ms | delivery p99 ms | delivered/N | applied/s receiver | applied/s subscriber |');
       expect(output).toMatch(/\| burst \| delivery p99 ≤ 2000 ms \| [\d.]+ \| (met|\*\*missed\*\*) \|/);

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleOperationNames, pasteableOperation } from './operations/pasteable.js';
 import { chromiumInstalled, launchChromium, watchedPage, type WatchedPage } from './kit/browser.js';
-import { createTestDatabase, type TestDatabase } from './kit/database.js';
+import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
 import { createCustomer, linkBank } from './kit/flows.js';
 import { projectRoot, startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL, type GraphQLResponse } from './kit/graphql.js';
@@ -38,7 +38,8 @@ async function runInGraphiQL(watched: WatchedPage): Promise<GraphQLResponse['bod
 
 const validationErrors = (body: GraphQLResponse['body']) => (body.errors ?? []).filter((error) => VALIDATION.test(`${error.extensions?.code ?? ''} ${error.message}`));
 
-describe.runIf(chromiumInstalled)('GraphiQL in a browser, offline', () => {
+// About the browser, not the database: CI runs it once, in the Postgres pass.
+describe.runIf(usingPostgres && chromiumInstalled)('GraphiQL in a browser, offline', () => {
   let database: TestDatabase;
   let gateway: TestGateway;
   let browser: Browser;
