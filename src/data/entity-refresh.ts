@@ -129,7 +129,7 @@ export async function requestRefreshAtLean(context: LeanAnswerContext, entityId:
     // Its own PENDING webhook may have been applied already (or even its FINISHED).
     if (recorded === undefined || orderOfRefresh(momentOfRefresh(recorded), moment) !== 'newer') return;
     await recordRefreshState(trx, refresh, moment.updatedAt, false);
-    await publishEvent(trx, { topic: 'dataChanged', entityId });
+    await publishEvent(trx, { topic: 'dataChanged', customerId: recorded.customer_id, entityId });
   });
   announceEvents(context.db);
   return answer;

@@ -14,6 +14,7 @@ import type { RefreshRequestResult } from '../model/results.js';
 import type { Region } from '../model/consent-rules.js';
 import type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 import type { DataDependencies, KindContext } from './context.js';
+import { DataScope } from './data-scope.js';
 import { requestRefreshAtLean } from './entity-refresh.js';
 import type { BalanceRow } from './kinds/balance.js';
 import { mergeBankLists, type BankListing } from './kinds/banks.js';
@@ -41,6 +42,10 @@ export class GatewayData {
   /** Pages asked for in the same tick are read in one statement; never cached, never shared. */
   private readonly transactionPages: ReturnType<typeof transactionPagesLoader>;
   private ownCustomer: Promise<CustomerRow | undefined> | undefined;
+  /** Whose stored data this request read (what its answer depends on). */
+  readonly read = new DataScope();
+  /** Whose stored data this request's mutations changed. */
+  readonly changed = new DataScope();
 
   constructor(
     private readonly deps: DataDependencies,
@@ -99,7 +104,10 @@ export class GatewayData {
   /** What a PENDING or RECONNECT_REQUIRED answer was for, if the principal may see it. */
   async pendingRequest(resultsId: string): Promise<PendingRow | undefined> {
     const row = await pendingRequest(this.deps.db, resultsId);
-    if (row === undefined) return undefined;
+    if (row === undefined) {
+      this.read.addEveryone();
+      return undefined;
+    }
     const customer = await this.customer(row.customer_id);
     return customer === undefined ? undefined : row;
   }
@@ -115,11 +123,14 @@ export class GatewayData {
 
   /** The newest received webhooks (services only; the caller checks). */
   webhookDeliveries(status: InboxStatus | undefined, limit: number): Promise<Omit<InboxRow, 'body'>[]> {
+    this.read.addEveryone();
     return recentWebhooks(this.deps.db, status, limit);
   }
 
-  replayFailedWebhooks(): Promise<number> {
-    return replayFailedWebhooks(this.deps.db);
+  async replayFailedWebhooks(): Promise<number> {
+    const replayed = await replayFailedWebhooks(this.deps.db);
+    if (replayed > 0) this.changed.addEveryone();
+    return replayed;
   }
 
   // --- who may see what -------------------------------------------------------------------------
@@ -134,7 +145,7 @@ export class GatewayData {
     const { principal } = this;
     if (principal.kind !== 'endUser') return Promise.resolve(undefined);
     this.ownCustomer ??= this.lookUpCustomerByAppUserId(principal.appUserId);
-    return this.ownCustomer;
+    return this.ownCustomer.then((own) => this.readCustomer(own));
   }
 
   // --- customers --------------------------------------------------------------------------------
@@ -146,6 +157,8 @@ export class GatewayData {
       return own?.id === id ? own : undefined;
     }
     if (!UUID.test(id)) return undefined;
+    // Found or not, adopted from Lean or not, the answer is about this customer id.
+    this.read.add(id);
     const stored = await this.loaders.customerById.load(id);
     if (stored !== undefined) return stored;
     return adoptFromLean(this.context, () => this.deps.lean.getCustomer(id));
@@ -153,7 +166,24 @@ export class GatewayData {
 
   async customerByAppUser(appUserId: string): Promise<CustomerRow | undefined> {
     if (!this.visible(appUserId)) return undefined;
-    return this.principal.kind === 'endUser' ? this.viewerCustomer() : this.lookUpCustomerByAppUserId(appUserId);
+    return this.principal.kind === 'endUser' ? this.viewerCustomer() : this.readCustomer(await this.lookUpCustomerByAppUserId(appUserId));
+  }
+
+  /** A customer found (its id is read), or none (its creation anywhere may change the answer). */
+  private readCustomer(row: CustomerRow | undefined): CustomerRow | undefined {
+    if (row === undefined) this.read.addEveryone();
+    else this.read.add(row.id);
+    return row;
+  }
+
+  /** A row the principal may see belongs to its customer; a row not found (or not theirs) may be linked anywhere later. */
+  private readOwned<R extends { readonly customer_id: string; readonly app_user_id: string }>(row: R | undefined): R | undefined {
+    if (row === undefined || !this.visible(row.app_user_id)) {
+      this.read.addEveryone();
+      return undefined;
+    }
+    this.read.add(row.customer_id);
+    return row;
   }
 
   private async lookUpCustomerByAppUserId(appUserId: string): Promise<CustomerRow | undefined> {
@@ -170,6 +200,7 @@ export class GatewayData {
     const stored = await this.loaders.customerByAppUserId.load(appUserId);
     if (stored !== undefined) return stored;
     const row = await createAtLean(this.context, appUserId);
+    this.changed.add(row.id);
     this.loaders.customerByAppUserId.clear(appUserId).prime(appUserId, row);
     return row;
   }
@@ -177,13 +208,13 @@ export class GatewayData {
   // --- entities ---------------------------------------------------------------------------------
 
   async entitiesOf(customerId: string): Promise<Outcome<EntityRow[]>> {
+    this.read.add(customerId);
     return (await this.loaders.entitiesByCustomer.load(customerId)) ?? fresh([]);
   }
 
   async entity(id: string): Promise<EntityRow | undefined> {
     if (!UUID.test(id)) return undefined;
-    const row = await this.loaders.entityById.load(id);
-    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+    return this.readOwned(await this.loaders.entityById.load(id));
   }
 
   consentsOf(entityId: string): Promise<ConsentRow[]> {
@@ -206,12 +237,14 @@ export class GatewayData {
   /** Reads the customer's entity list from Lean now. */
   async refreshEntities(customerId: string): Promise<void> {
     await fetchEntityList(this.context, customerId);
+    this.changed.add(customerId);
     this.loaders.entitiesByCustomer.clear(customerId);
   }
 
   /** Reads the entity from Lean now; its accounts and identity are fetched again at their next read. */
   async refreshEntity(entity: EntityRow): Promise<EntityRow | undefined> {
     await refreshEntityFromLean(this.context, entity);
+    this.changed.add(entity.customer_id);
     this.forgetEntity(entity.id);
     return this.loaders.entityById.load(entity.id);
   }
@@ -224,6 +257,7 @@ export class GatewayData {
   /** Asks Lean to read the bank into its data store again (v2); undefined from v1, which has no such call. */
   async requestDataRefresh(entity: EntityRow): Promise<RefreshRequestResult | undefined> {
     const answer = await requestRefreshAtLean(this.context, entity.id);
+    if (answer?.kind === 'started') this.changed.add(entity.customer_id);
     this.loaders.refreshStateByEntity.clear(entity.id);
     return answer;
   }
@@ -236,6 +270,7 @@ export class GatewayData {
   /** Deletes the entity at Lean, marks it disconnected and deletes what was read from the bank. */
   async disconnect(entity: EntityRow): Promise<EntityRow | undefined> {
     await disconnectAtLean(this.context, entity);
+    this.changed.add(entity.customer_id);
     this.forgetEntity(entity.id);
     this.loaders.entitiesByCustomer.clear(entity.customer_id);
     return this.loaders.entityById.load(entity.id);
@@ -257,8 +292,7 @@ export class GatewayData {
   }
 
   async account(id: string): Promise<AccountRow | undefined> {
-    const row = await this.loaders.accountById.load(id);
-    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+    return this.readOwned(await this.loaders.accountById.load(id));
   }
 
   async balanceOf(accountId: string): Promise<Outcome<BalanceRow> | undefined> {
@@ -272,6 +306,7 @@ export class GatewayData {
   /** The account's balance and every range of its transactions are fetched again at their next read. */
   async refreshAccount(account: AccountRow): Promise<AccountRow | undefined> {
     await expireAccountData(this.deps.db, account.id);
+    this.changed.add(account.customer_id);
     this.loaders.balanceByAccount.clear(account.id);
     this.loaders.transactionsCoverage.clearAll();
     return this.loaders.accountById.clear(account.id).load(account.id);
@@ -297,7 +332,6 @@ export class GatewayData {
   }
 
   async transaction(accountId: string, transactionId: string): Promise<TransactionRow | undefined> {
-    const row = await this.loaders.transactionByKey.load(transactionKey(accountId, transactionId));
-    return row !== undefined && this.visible(row.app_user_id) ? row : undefined;
+    return this.readOwned(await this.loaders.transactionByKey.load(transactionKey(accountId, transactionId)));
   }
 }

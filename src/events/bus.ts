@@ -28,8 +28,11 @@ export type GatewayEvent =
   | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string }
   /** Lean finished reading the entity's bank into its data store, and the gateway read it again into its own. */
   | { readonly topic: 'dataRefreshed'; readonly customerId: string; readonly entityId: string; readonly refreshId: string | null; readonly status: string }
-  /** Stored data changed with no subscription of its own (an entity re-read or marked stale, a mutation): kept answers must go. */
-  | { readonly topic: 'dataChanged'; readonly entityId: string | null };
+  /**
+   * Stored data changed with no subscription of its own (an entity re-read or marked stale, a
+   * mutation): kept answers of the customer must go; of every customer when `customerId` is null.
+   */
+  | { readonly topic: 'dataChanged'; readonly customerId: string | null; readonly entityId: string | null };
 
 const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('entityLinked'), customerId: z.string(), entityId: z.string() }),
@@ -37,7 +40,8 @@ const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('dataRefreshed'), customerId: z.string(), entityId: z.string(), refreshId: z.string().nullable(), status: z.string() }),
-  z.object({ topic: z.literal('dataChanged'), entityId: z.string().nullable() }),
+  // Written before events named their customer: such a one forgets every customer's answers.
+  z.object({ topic: z.literal('dataChanged'), customerId: z.string().nullable().default(null), entityId: z.string().nullable() }),
 ]);
 
 /** An event as a subscriber receives it: with its cursor, to resume after it. */
@@ -53,7 +57,7 @@ export type Whose = { readonly customerId: string } | { readonly resultsId: stri
  * one delays delivery until the readers' next safety read, a second or two).
  */
 export async function publishEvent(db: Kysely<Tables>, event: GatewayEvent): Promise<void> {
-  await appendEvent(db, { topic: event.topic, customerId: 'customerId' in event ? event.customerId : null, resultsId: event.topic === 'resultsReady' ? event.resultsId : null, event });
+  await appendEvent(db, { topic: event.topic, customerId: event.customerId, resultsId: event.topic === 'resultsReady' ? event.resultsId : null, event });
   if (!db.isTransaction) announceEvents(db);
 }
 

@@ -67,14 +67,16 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
           ttlMs: config.responseCacheMs,
           principalOf: (req) => authenticate(req.headers.authorization ?? null),
           refuse: limiter === undefined ? undefined : async (req, principal) => (await limiter.take(rateLimitKey(principal, req.socket.remoteAddress))) !== undefined,
-          onMutation: () => {
-            publishEvent(data.db, { topic: 'dataChanged', entityId: null }).catch((error: unknown) => {
+          onMutation: (changed) => {
+            const customers: (string | null)[] = changed.everyone ? [null] : [...changed.customers];
+            Promise.all(customers.map((customerId) => publishEvent(data.db, { topic: 'dataChanged', customerId, entityId: null }))).catch((error: unknown) => {
               log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'could not tell other instances to forget their kept answers');
             });
           },
         })
       : undefined;
-  if (responseCache !== undefined) events.onEvent(() => responseCache.forgetAll());
+  // Every event names the customer whose data changed; one that names none (an older one) forgets everything.
+  if (responseCache !== undefined) events.onEvent((event) => (event.customerId === null ? responseCache.forgetAll() : responseCache.forgetCustomer(event.customerId)));
   const yoga = createYoga<NodeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,

@@ -326,14 +326,14 @@ function pageQuery(db: Kysely<Tables>, filter: TransactionFilter, page: Transact
 export async function transactionsByKeys(
   db: Kysely<Tables>,
   keys: readonly { accountId: string; transactionId: string }[],
-): Promise<(TransactionRow & { app_user_id: string })[]> {
+): Promise<(TransactionRow & { customer_id: string; app_user_id: string })[]> {
   if (keys.length === 0) return [];
   return db
     .selectFrom('transactions')
     .innerJoin('accounts', 'accounts.id', 'transactions.account_id')
     .innerJoin('entities', 'entities.id', 'accounts.entity_id')
     .innerJoin('customers', 'customers.id', 'entities.customer_id')
-    .select([...TRANSACTION_COLUMNS, 'customers.app_user_id'])
+    .select([...TRANSACTION_COLUMNS, 'entities.customer_id', 'customers.app_user_id'])
     .where((eb) => eb.or(keys.map((k) => eb.and([eb('transactions.account_id', '=', k.accountId), eb('transactions.transaction_id', '=', k.transactionId)]))))
     .execute();
 }

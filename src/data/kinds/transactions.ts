@@ -141,7 +141,7 @@ export function transactionPagesLoader({ db }: KindContext): DataLoader<{ readon
 }
 
 /** One transaction by account and Lean id, with whose it is, from the store only. */
-export function transactionByKeyLoader({ db }: KindContext): DataLoader<string, (TransactionRow & { app_user_id: string }) | undefined> {
+export function transactionByKeyLoader({ db }: KindContext): DataLoader<string, (TransactionRow & { customer_id: string; app_user_id: string }) | undefined> {
   return batchLoader(
     (keys) => transactionsByKeys(db, keys.map((key) => parseTransactionKey(key))),
     (row) => transactionKey(row.account_id, row.transaction_id),

@@ -107,7 +107,7 @@ export async function applyDataRefreshUpdated(
       trx,
       finished
         ? { topic: 'dataRefreshed', customerId: locked.customer_id, entityId: refresh.entityId, refreshId: refresh.refreshId, status: refresh.status }
-        : { topic: 'dataChanged', entityId: refresh.entityId },
+        : { topic: 'dataChanged', customerId: locked.customer_id, entityId: refresh.entityId },
     );
   });
 }

@@ -35,6 +35,6 @@ export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown,
   return done('APPLIED', undefined, async (trx) => {
     if (entity === undefined) await disconnectEntity(trx, entityId);
     else await saveLeanEntity(trx, deps.vault, entity, new Date());
-    await publishEvent(trx, { topic: 'dataChanged', entityId });
+    await publishEvent(trx, { topic: 'dataChanged', customerId, entityId });
   });
 }

@@ -43,7 +43,7 @@ async function completeResults<K extends DataKind>(deps: ApplyDependencies, pend
   if (answer.kind !== 'ok') {
     return done('APPLIED', `Lean answered ${answer.kind}`, async (trx) => {
       // No results to deliver, but answers kept whole that said "pending" must go.
-      if (await completePendingRequest(trx, pending.results_id, 'FAILED')) await publishEvent(trx, { topic: 'dataChanged', entityId: pending.entity_id });
+      if (await completePendingRequest(trx, pending.results_id, 'FAILED')) await publishEvent(trx, { topic: 'dataChanged', customerId: pending.customer_id, entityId: pending.entity_id });
     });
   }
   const fetchedAt = new Date();
@@ -55,7 +55,7 @@ async function completeResults<K extends DataKind>(deps: ApplyDependencies, pend
     // Published once: only by the transaction that completes the request, and only if the data was kept.
     if (await completePendingRequest(trx, pending.results_id, stored ? 'READY' : 'FAILED')) {
       if (stored) await publishEvent(trx, { topic: 'resultsReady', customerId: pending.customer_id, resultsId: pending.results_id });
-      else await publishEvent(trx, { topic: 'dataChanged', entityId: pending.entity_id });
+      else await publishEvent(trx, { topic: 'dataChanged', customerId: pending.customer_id, entityId: pending.entity_id });
     }
   });
 }
