@@ -1,7 +1,5 @@
 import { GraphQLError } from 'graphql';
-
-/** Error codes a client can switch on; they appear as `extensions.code`. */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTROSPECTION_DISABLED';
+import type { ErrorCode } from '../model/error-codes.js';
 
 export function unauthenticated(reason: string): GraphQLError {
   return new GraphQLError(`Not authenticated: ${reason}`, {

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../model/error-codes.js';
+
 /** What a read of Lean data comes to: data (perhaps a stale copy), or what the client must do next. */
 export type Outcome<T> =
   | { readonly kind: 'ok'; readonly value: T; readonly stale: false }
@@ -9,7 +11,7 @@ export type Outcome<T> =
   /** The gateway knows without asking Lean that the entity cannot answer this. */
   | { readonly kind: 'refused'; readonly code: RefusalCode; readonly message: string };
 
-export type RefusalCode = 'PERMISSION_NOT_GRANTED' | 'ENTITY_DISCONNECTED' | 'UNSUPPORTED_ACCOUNT_TYPE';
+export type RefusalCode = Extract<ErrorCode, 'PERMISSION_NOT_GRANTED' | 'ENTITY_DISCONNECTED' | 'UNSUPPORTED_ACCOUNT_TYPE'>;
 
 export const fresh = <T>(value: T): Outcome<T> => ({ kind: 'ok', value, stale: false });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './send-json.js';
 
 /** The largest request body the gateway reads, on /graphql and /webhooks/lean alike. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,15 +40,4 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: 
   res.setHeader('connection', 'close');
   sendJson(res, 413, body);
   req.resume();
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
 }

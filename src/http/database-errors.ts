@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/unavailable.js';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /**
  * A field (or operation) that failed because Postgres is unreachable, as clients see it: the typed
@@ -10,5 +11,5 @@ export function databaseUnavailableError(error: unknown): GraphQLError | undefin
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (!isDatabaseUnavailable(original)) return undefined;
   const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { ...located, extensions: { code: 'DATABASE_UNAVAILABLE' } });
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, { ...located, extensions: { code: 'DATABASE_UNAVAILABLE' satisfies ErrorCode } });
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appUserIdProblem, type DevSignIn } from '../auth/dev-sign-in.js';
 import type { LeanApiVersion } from '../lean/api.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import { BodyTooLarge, readBodyWithin } from './body-limit.js';
+import { sendJson } from './send-json.js';
 
 const MAX_SIGN_IN_BYTES = 4 * 1024;
 
@@ -42,13 +44,11 @@ export function createDevRoutes({ signIn, sandboxUrl, leanApiVersion }: DevRoute
   };
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): true {
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): true {
   return send(res, status, { error: { code, message } });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): true {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+  sendJson(res, status, body);
   return true;
 }

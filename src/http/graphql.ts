@@ -9,6 +9,7 @@ import { publishEvent, type EventHub } from '../events/bus.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { operationTracingPlugins } from '../observability/tracing.js';
 import type { GatewayContext, LinkSettings } from '../schema/context.js';
@@ -18,19 +19,12 @@ import { ResponseCache } from './response-cache.js';
 import type { PrincipalRateLimiter } from './rate-limiter.js';
 import { useSharedSubscriptionEvents } from './shared-subscription-events.js';
 import { useSseEventIds } from './sse-event-ids.js';
-import {
-  assertTrusted,
-  loadTrustedDocumentsOf,
-  MAX_BODY_BYTES_FOR_YOGA,
-  normaliseRequestError,
-  principalsByRequest,
-  rateLimited,
-  rateLimitKey,
-  useBoundedValidationErrors,
-  useQueryLimits,
-  useRateLimit,
-  useTrustedDocuments,
-} from './limits.js';
+import { MAX_BODY_BYTES } from './body-limit.js';
+import { principalsByRequest } from './principals-by-request.js';
+import { rateLimited, rateLimitKey, useRateLimit } from './rate-limit.js';
+import { useQueryLimits } from './query-limits.js';
+import { boundedMessage, normaliseRequestError, useBoundedValidationErrors } from './request-errors.js';
+import { assertTrusted, loadTrustedDocumentsOf, useTrustedDocuments } from './trusted-documents.js';
 import { databaseUnavailableError } from './database-errors.js';
 import { renderLocalGraphiQL } from './graphiql.js';
 
@@ -54,9 +48,6 @@ export interface GraphQLHandlerOptions {
 }
 
 export const GRAPHQL_PATH = '/graphql';
-
-/** Longest echo of a client's input in a validation message (a global id may be 100 KB). */
-const MAX_ECHO = 160;
 
 export function createGraphQLHandler({ config, schema, authenticate, log, data, link, events, metrics, rateLimiter: limiter }: GraphQLHandlerOptions) {
   const principalOf = principalsByRequest(authenticate);
@@ -82,8 +73,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
     graphqlEndpoint: GRAPHQL_PATH,
     // 1 turns batching off (an array body is a 400); more allows that many operations per request.
     batching: config.limits.maxBatch > 1 ? { limit: config.limits.maxBatch } : false,
-    // The body is read (at most 1 MiB) before yoga sees it: src/http/limits.ts admitGraphQLBody.
-    maxRequestBodySize: MAX_BODY_BYTES_FOR_YOGA,
+    // A backstop: the body is read (at most 1 MiB) before yoga sees it, by admitGraphQLBody (src/http/graphql-body.ts).
+    maxRequestBodySize: MAX_BODY_BYTES,
     // CORS is the server's, for every route alike (src/http/cors.ts); yoga's own echoes any Origin.
     cors: false,
     graphiql: config.env !== 'production',
@@ -98,8 +89,8 @@ export function createGraphQLHandler({ config, schema, authenticate, log, data, 
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
-          const text = original.message.length > MAX_ECHO ? `${original.message.slice(0, MAX_ECHO)}…` : original.message;
-          return new GraphQLError(text, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+          // A global id in the message may be 100 KB.
+          return new GraphQLError(boundedMessage(original.message), { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode } });
         }
         if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) {
           const normalised = normaliseRequestError(error);

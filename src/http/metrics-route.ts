@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Logger } from '../log.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { sendJson } from './body-limit.js';
+import { sendJson } from './send-json.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -32,8 +33,8 @@ export function metricsForServices(metrics: GatewayMetrics, authenticate: Authen
       kind = 'invalid';
     }
     if (kind === 'service') return answer(req, res);
-    if (kind === 'endUser') return sendJson(res, 403, { error: 'metrics are for services (an API key)', code: 'FORBIDDEN' });
-    sendJson(res, 401, { error: 'metrics need a service API key', code: 'UNAUTHENTICATED' }, { 'www-authenticate': 'Bearer' });
+    if (kind === 'endUser') return sendJson(res, 403, { error: 'metrics are for services (an API key)', code: 'FORBIDDEN' satisfies ErrorCode });
+    sendJson(res, 401, { error: 'metrics need a service API key', code: 'UNAUTHENTICATED' satisfies ErrorCode }, { 'www-authenticate': 'Bearer' });
   };
 }
 

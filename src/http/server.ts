@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import { WEBHOOK_PATH } from '../webhooks/receive.js';
 import type { CorsPolicy } from './cors.js';
 import { GRAPHIQL_ASSETS_PREFIX, serveGraphiQLAsset } from './graphiql.js';
 import { GRAPHQL_PATH, type createGraphQLHandler } from './graphql.js';
-import { admitGraphQLBody } from './limits.js';
+import { admitGraphQLBody } from './graphql-body.js';
+import { sendJson } from './send-json.js';
 import type { WebAppRoute } from './web-app.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -75,7 +77,7 @@ export function createHttpServer({ log, database, graphql, cors, graphiqlAssets,
         .then((admitted) => (admitted ? graphql.serveHttp(req, res) : undefined))
         .catch((error: unknown) => {
           req.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'graphql request not read');
-          if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' } }] });
+          if (!res.headersSent) sendJson(res, 400, { errors: [{ message: 'The request body could not be read', extensions: { code: 'BAD_REQUEST' satisfies ErrorCode } }] });
         });
       return;
     }
@@ -118,12 +120,6 @@ export function createHttpServer({ log, database, graphql, cors, graphiqlAssets,
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
   });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
 }
 
 /** A short reason without connection strings or credentials: an error code or a fixed phrase. */

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { tracer, tracesResolver } from '../observability/tracing.js';
 import type { GatewayContext } from './context.js';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /** What a list without `first` (a customer's entities, an entity's accounts or consents) is assumed to hold when a query's cost is weighed. */
 export const ASSUMED_LIST_SIZE = 5;
@@ -37,7 +38,7 @@ export const builder = new SchemaBuilder<{
   // Decided per field when the schema is built (after startTracing): with tracing off no resolver is
   // wrapped. Arguments and the selection's source are never recorded: they carry personal data.
   tracing: { default: tracesResolver, wrap: (resolver, options) => resolverSpans(resolver, options) },
-  // Cost of a document (checked at validation, against GATEWAY_MAX_COST, in src/http/limits.ts): every
+  // Cost of a document (checked at validation, against GATEWAY_MAX_COST, in src/http/query-limits.ts): every
   // field costs 1 and a list multiplies its selection by its size — `first` where it has one, else an
   // assumed size. Nothing is checked while resolving (`disabled`): the validation rule answers first.
   complexity: { defaultComplexity: 1, defaultListMultiplier: ASSUMED_LIST_SIZE, disabled: true },
@@ -66,7 +67,7 @@ export const builder = new SchemaBuilder<{
       complexity: (args) => ({ field: 1, multiplier: Array.isArray(args.ids) ? args.ids.length : ASSUMED_LIST_SIZE }),
       resolve: (_root, { ids }, _context, _info, resolveNodes) => {
         if (ids.length > MAX_PAGE_SIZE) {
-          throw new GraphQLError(`ids may hold at most ${MAX_PAGE_SIZE} ids`, { extensions: { code: 'BAD_USER_INPUT', argument: 'ids' } });
+          throw new GraphQLError(`ids may hold at most ${MAX_PAGE_SIZE} ids`, { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode, argument: 'ids' } });
         }
         return resolveNodes(ids);
       },

@@ -2,38 +2,26 @@ import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { mayReadPersonalData, PERSONAL_DATA_SCOPE } from '../auth/scopes.js';
 import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
-
-/** Codes a client can switch on (`extensions.code`), beyond those of authentication. */
-export type DataErrorCode =
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'FORBIDDEN'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR'
-  | 'PERMISSION_NOT_GRANTED'
-  | 'ENTITY_DISCONNECTED'
-  | 'UNSUPPORTED_ACCOUNT_TYPE'
-  | 'PERSONAL_DATA_UNREADABLE'
-  | 'CURSOR_EXPIRED';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /** The same answer whether the object does not exist or belongs to someone else. */
 export function notFound(what: string): GraphQLError {
-  return new GraphQLError(`No ${what} with this id`, { extensions: { code: 'NOT_FOUND' satisfies DataErrorCode } });
+  return new GraphQLError(`No ${what} with this id`, { extensions: { code: 'NOT_FOUND' satisfies ErrorCode } });
 }
 
 export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies DataErrorCode, ...details } });
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode, ...details } });
 }
 
 /** A subscription resumed from a cursor older than the event log keeps: the events since are gone, so re-query. */
 export function cursorExpired(): GraphQLError {
   return new GraphQLError('The cursor is older than the gateway keeps events: query the current state again, then subscribe without it', {
-    extensions: { code: 'CURSOR_EXPIRED' satisfies DataErrorCode },
+    extensions: { code: 'CURSOR_EXPIRED' satisfies ErrorCode },
   });
 }
 
 export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' satisfies DataErrorCode } });
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' satisfies ErrorCode } });
 }
 
 /**
@@ -41,7 +29,7 @@ export function forbidden(message: string): GraphQLError {
  * Lean's message or body (they may name people or accounts).
  */
 export function upstreamError(error: unknown, path?: readonly (string | number)[]): GraphQLError | undefined {
-  const options = (code: DataErrorCode, extensions: Record<string, unknown>) => ({ ...(path && { path }), extensions: { code, ...extensions } });
+  const options = (code: ErrorCode, extensions: Record<string, unknown>) => ({ ...(path && { path }), extensions: { code, ...extensions } });
   if (error instanceof LeanUnavailableError) {
     return new GraphQLError(
       error.reason === 'circuit_open' || error.reason === 'rate_limited' ? 'Lean is not being called for a moment; try again shortly' : 'Lean is not answering; try again shortly',

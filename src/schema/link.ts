@@ -7,6 +7,7 @@ import { answeringLeanErrors, notFound } from './errors.js';
 import { AccountType, LeanPermission } from './permissions.js';
 import { ConsentKind } from './consent.js';
 import { Customer } from './refs.js';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /** What `Lean.connect` takes, in its own (snake_case) names. */
 interface LinkOptionsShape {
@@ -66,7 +67,7 @@ builder.scalarType('JSONObject', {
   description: 'A JSON object, passed through as it is.',
   serialize: (value) => value,
   parseValue: () => {
-    throw new GraphQLError('JSONObject is an output type only', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('JSONObject is an output type only', { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode } });
   },
 });
 
@@ -109,10 +110,10 @@ builder.mutationFields((t) => ({
         // One typed error per broken rule: the first fails the field, the others accompany it.
         const path = responsePathAsArray(info.path);
         const [first, ...others] = decision.violations.map(
-          (v) => new GraphQLError(v.message, { path, extensions: { code: 'BAD_USER_INPUT', rule: v.rule, argument: ARGUMENT_OF_FIELD[v.field] ?? v.field } }),
+          (v) => new GraphQLError(v.message, { path, extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode, rule: v.rule, argument: ARGUMENT_OF_FIELD[v.field] ?? v.field } }),
         );
         context.warnings.push(...others);
-        throw first ?? new GraphQLError('The link request breaks a rule', { extensions: { code: 'BAD_USER_INPUT' } });
+        throw first ?? new GraphQLError('The link request breaks a rule', { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode } });
       }
       // v2: a fresh token of this customer only, issued once the request passed every rule.
       const token = await answeringLeanErrors(() => data.customerLinkToken(customer.id));

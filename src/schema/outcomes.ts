@@ -4,6 +4,7 @@ import type { Outcome } from '../data/outcome.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { upstreamError } from './errors.js';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /** Lean is still fetching: `results.ready` follows, and `resultsReady(resultsId)` delivers the data. */
 export class ResultsPending extends Error {
@@ -97,6 +98,6 @@ export function unwrapOutcome<T>(outcome: Outcome<T>, context: GatewayContext, i
     case 'consentExpired':
       throw new ConsentExpired(outcome.entityId);
     case 'refused':
-      throw new GraphQLError(outcome.message, { extensions: { code: outcome.code } });
+      throw new GraphQLError(outcome.message, { extensions: { code: outcome.code satisfies ErrorCode } });
   }
 }

@@ -6,6 +6,7 @@ import type { GatewayContext } from './context.js';
 import { answeringLeanErrors, notFound, upstreamError } from './errors.js';
 import { ConsentExpired } from './outcomes.js';
 import { Account, Entity } from './refs.js';
+import type { ErrorCode } from '../model/error-codes.js';
 
 /** A refresh as the schema shows it: the entity's latest (from the store), or the one an event names. */
 export interface RefreshShape {
@@ -203,7 +204,7 @@ builder.objectType(DataRefreshUnavailableError, {
 /** Asks Lean to read the bank again; what is not a started refresh is thrown as the union's other members. */
 async function requestDataRefresh(context: GatewayContext, entity: EntityRow): Promise<RequestedShape> {
   if (entity.status === 'DISCONNECTED') {
-    throw new GraphQLError('The entity is disconnected; link the bank again.', { extensions: { code: 'ENTITY_DISCONNECTED' } });
+    throw new GraphQLError('The entity is disconnected; link the bank again.', { extensions: { code: 'ENTITY_DISCONNECTED' satisfies ErrorCode } });
   }
   const answer = await answeringLeanErrors(() => context.data.requestDataRefresh(entity));
   switch (answer?.kind) {

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { INBOX_CHANNEL, insertWebhook, type ReceivedWebhook } from '../store/webhook-inbox-store.js';
 import { wakeListeners } from '../store/wake-up.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBodyWithin, refuseTooLarge } from '../http/body-limit.js';
+import { sendJson } from '../http/send-json.js';
 import { entityKeyOf } from './entity-key.js';
 import { verifyLeanSignature } from './signature.js';
 
@@ -32,7 +33,7 @@ export interface WebhookReceiverOptions {
  */
 export function createWebhookReceiver({ db, secret, log, onStored }: WebhookReceiverOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return answer(res, 405, { error: 'method not allowed' });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
     let raw: Buffer;
     try {
       raw = await readBodyWithin(req, MAX_WEBHOOK_BYTES);
@@ -42,7 +43,7 @@ export function createWebhookReceiver({ db, secret, log, onStored }: WebhookRece
     }
     if (secret !== undefined && !verifyLeanSignature(raw, headerOf(req, 'lean-signature'), secret)) {
       req.log.warn({ bytes: raw.length, signed: req.headers['lean-signature'] !== undefined }, 'webhook refused: signature does not verify');
-      return answer(res, 401, { error: 'invalid signature' });
+      return sendJson(res, 401, { error: 'invalid signature' });
     }
     const webhook = readWebhook(raw);
     let outcome: 'stored' | 'duplicate';
@@ -50,10 +51,10 @@ export function createWebhookReceiver({ db, secret, log, onStored }: WebhookRece
       outcome = await insertWebhook(db, webhook);
     } catch (error) {
       log.error({ err: { message: error instanceof Error ? error.message : 'unknown', code: (error as { code?: unknown }).code } }, 'webhook not stored: database failed');
-      return answer(res, 503, { error: 'not stored; deliver again' });
+      return sendJson(res, 503, { error: 'not stored; deliver again' });
     }
     req.log.info({ eventKey: webhook.eventKey, type: webhook.type, outcome, invalid: webhook.invalidReason }, 'webhook received');
-    answer(res, 200, { received: true, duplicate: outcome === 'duplicate' });
+    sendJson(res, 200, { received: true, duplicate: outcome === 'duplicate' });
     if (outcome === 'stored' && webhook.invalidReason === undefined) {
       onStored();
       // The other instances' processors, by NOTIFY after the commit, coalesced.
@@ -95,10 +96,4 @@ function refuseLarge(req: IncomingMessage, res: ServerResponse): void {
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
 }
