@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createAuthenticator } from './auth/authenticate.js';
 import { DevSignIn } from './auth/dev-sign-in.js';
+import { FetchLeases, processOnly } from './data/fetch-sharing.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
 import { EventLogPruner } from './events/retention.js';
@@ -31,6 +32,9 @@ import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
 import { INBOX_CHANNEL } from './store/webhook-inbox-store.js';
 import { connectUpstream } from './upstream.js';
+
+/** A fetch lease outlasts one Lean call's timeout by this much (the store write after it included). */
+const FETCH_LEASE_MARGIN_MS = 5_000;
 
 /** How long in-flight requests may take to finish once shutdown begins. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -96,7 +100,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   const eventPruner = new EventLogPruner(database.db, config.eventRetentionMs, log.child({ component: 'events' }));
   const inFlight = new InFlight();
   metrics.watchInFlight(inFlight);
-  const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight, cacheReads: metrics.cacheReads, log: log.child({ component: 'data' }) };
+  const dataLog = log.child({ component: 'data' });
+  // PGlite is one process by construction: its InFlight is every instance's.
+  const fetchSharing =
+    database.kind === 'pglite' ? processOnly : new FetchLeases(database.db, { leaseMs: config.lean.timeoutMs + FETCH_LEASE_MARGIN_MS, log: dataLog });
+  const dataDependencies = { db: database.db, vault, lean: upstream.lean, cache: config.cache, inFlight, fetchSharing, cacheReads: metrics.cacheReads, log: dataLog };
   const processor = new WebhookProcessor({
     db: database.db,
     vault,

@@ -4,6 +4,7 @@ import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Tables } from '../db/tables.js';
 import type { LeanApi } from '../lean/api.js';
 import type { Logger } from '../log.js';
+import type { FetchSharing } from './fetch-sharing.js';
 import type { InFlight } from './in-flight.js';
 import type { WriteSettings } from './kinds/kind.js';
 import type { CacheReadObserver } from './read-through.js';
@@ -16,6 +17,8 @@ export interface DataDependencies {
   readonly lean: LeanApi;
   readonly cache: CacheConfig;
   readonly inFlight: InFlight;
+  /** Keeps each key's fetch to one across instances (PGlite: `processOnly`). */
+  readonly fetchSharing: FetchSharing;
   /** Told of each cache hit, miss and stale serve (metrics). */
   readonly cacheReads?: CacheReadObserver | undefined;
   readonly log: Logger;
@@ -27,6 +30,7 @@ export interface KindContext extends WriteSettings {
   readonly db: Kysely<Tables>;
   readonly lean: LeanApi;
   readonly inFlight: InFlight;
+  readonly fetchSharing: FetchSharing;
   readonly cacheReads: CacheReadObserver | undefined;
   readonly now: () => Date;
   /** The entity's status changed here (RECONNECT_REQUIRED): its loaded row is out of date. */

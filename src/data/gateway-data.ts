@@ -57,6 +57,7 @@ export class GatewayData {
       lean: deps.lean,
       cache: deps.cache,
       inFlight: deps.inFlight,
+      fetchSharing: deps.fetchSharing,
       cacheReads: deps.cacheReads,
       now: deps.now ?? (() => new Date()),
       entityChanged: (entityId) => this.loaders.entityById.clear(entityId),

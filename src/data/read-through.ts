@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 import { tracedBatch } from '../observability/tracing.js';
+import type { FetchSharing, LookedAgain } from './fetch-sharing.js';
 import type { InFlight } from './in-flight.js';
 import type { Outcome } from './outcome.js';
 
@@ -27,14 +28,18 @@ export type CacheReadResult = 'hit' | 'miss' | 'stale';
 /** Told of each read of a kind that holds data (metrics); refusals and unknown keys are not reads. */
 export type CacheReadObserver = (kind: string, result: CacheReadResult) => void;
 
-/** What every read-through loader shares: calls in flight across requests, the clock, and who counts cache reads. */
+/** What every read-through loader shares: calls in flight across requests and instances, the clock, and who counts cache reads. */
 export interface ReadThroughContext {
   readonly inFlight: InFlight;
+  readonly fetchSharing: FetchSharing;
   readonly now: () => Date;
   readonly cacheReads?: CacheReadObserver | undefined;
 }
 
-export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, { inFlight, now, cacheReads: observe }: ReadThroughContext): DataLoader<K, Outcome<T> | undefined, string> {
+export function readThroughLoader<K, S, T>(
+  spec: ReadThroughSpec<K, S, T>,
+  { inFlight, fetchSharing, now, cacheReads: observe }: ReadThroughContext,
+): DataLoader<K, Outcome<T> | undefined, string> {
   const settleOrFetch = async (key: K, stored: S | undefined): Promise<Outcome<T> | undefined> => {
     const decided = spec.settle(stored, key, now());
     if (decided !== 'fetch') {
@@ -42,11 +47,15 @@ export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, { inF
       return decided;
     }
     observe?.(spec.kind, 'miss');
-    const outcome = await inFlight.run<Outcome<T> | undefined>(`${spec.kind}:${spec.id(key)}`, async () => {
-      // Another request may have stored the answer between our read and this call: look again first.
+    const callKey = `${spec.kind}:${spec.id(key)}`;
+    // Another request (here or on another instance) may have stored the answer since our read: look again first.
+    const lookAgain = async (): Promise<LookedAgain<S, Outcome<T> | undefined>> => {
       const latest = (await spec.read([key])).get(spec.id(key));
       const again = spec.settle(latest, key, now());
-      if (again !== 'fetch' || latest === undefined) return again === 'fetch' ? undefined : again;
+      if (again !== 'fetch') return { settled: again };
+      return latest === undefined ? { settled: undefined } : { stored: latest };
+    };
+    const fetchFromLean = async (latest: S): Promise<Outcome<T>> => {
       try {
         return await spec.fetch(key, latest);
       } catch (error) {
@@ -54,7 +63,8 @@ export function readThroughLoader<K, S, T>(spec: ReadThroughSpec<K, S, T>, { inF
         if (copy === undefined) throw error;
         return { kind: 'ok', value: copy, stale: true, fault: error as Error };
       }
-    });
+    };
+    const outcome = await inFlight.run<Outcome<T> | undefined>(callKey, () => fetchSharing.once(callKey, lookAgain, fetchFromLean));
     // Every caller served the stale copy counts, those that joined the call included.
     if (outcome?.kind === 'ok' && outcome.stale) observe?.(spec.kind, 'stale');
     return outcome;

@@ -278,6 +278,13 @@ export interface EventLogTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** A key being fetched from Lean by one claim (`holder`) of one instance, until `until` at the latest. */
+export interface LeanFetchLeasesTable {
+  key: string;
+  holder: string;
+  until: Date;
+}
+
 /** How far pruning has reached in the event log: one row, absent until the first prune. */
 export interface EventLogHorizonTable {
   id: 1;
@@ -303,4 +310,5 @@ export interface Tables {
   personal_data_unsealed: PersonalDataUnsealedTable;
   event_log: EventLogTable;
   event_log_horizon: EventLogHorizonTable;
+  lean_fetch_leases: LeanFetchLeasesTable;
 }
