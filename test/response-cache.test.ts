@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
 import { createCustomer, dataAt, globalId, linkBank, webhooksApplied, type LinkedEntity } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
-import { startTestSandbox, TEST_APP_TOKEN, type TestSandbox } from './kit/sandbox.js';
+import type { TestSandbox } from './kit/sandbox.js';
+import { startTwoInstances, type TwoInstances } from './kit/two-instances.js';
 import { errorCodes, postGraphQL } from './kit/graphql.js';
 import { postWebhook, TEST_WEBHOOK_SECRET } from './kit/webhooks.js';
 
@@ -178,30 +179,17 @@ describe('the response cache (GATEWAY_RESPONSE_CACHE_SECONDS)', () => {
 });
 
 describe.skipIf(!usingPostgres)('the response cache of two instances on one Postgres', () => {
+  let instances: TwoInstances;
   let sandbox: TestSandbox;
-  let database: TestDatabase;
   let one: TestGateway;
   let two: TestGateway;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    database = await createTestDatabase('response_cache_two');
-    const env = {
-      ...database.env,
-      LEAN_API_URL: sandbox.url,
-      LEAN_APP_TOKEN: TEST_APP_TOKEN,
-      LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GATEWAY_API_KEYS: `${KEY_A},${KEY_B}`,
-      GATEWAY_RESPONSE_CACHE_SECONDS: '30',
-    };
-    one = await startTestGateway(env);
-    two = await startTestGateway(env);
+    instances = await startTwoInstances('response_cache_two', { GATEWAY_API_KEYS: `${KEY_A},${KEY_B}`, GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
+    ({ sandbox, first: one, second: two } = instances);
   });
   afterAll(async () => {
-    await one?.stop();
-    await two?.stop();
-    await sandbox?.close();
-    await database?.drop();
+    await instances?.stop();
   });
 
   /** A customer with a bank linked at Lean, read once through the gateway: its first account's balance is stored. */

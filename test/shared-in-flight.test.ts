@@ -2,12 +2,13 @@ import { print } from 'graphql';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerOverviewDocument } from './gql/graphql.js';
-import { createTestDatabase, usingPostgres, type TestDatabase } from './kit/database.js';
+import { usingPostgres } from './kit/database.js';
 import { createCustomer, type CreatedCustomer } from './kit/flows.js';
-import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import type { TestGateway } from './kit/gateway.js';
 import { postGraphQL, type GraphQLResponse } from './kit/graphql.js';
 import { leanEndpoint } from './kit/lean-version.js';
-import { startTestSandbox, TEST_APP_TOKEN, TEST_WEBHOOK_SECRET, type TestSandbox } from './kit/sandbox.js';
+import type { TestSandbox } from './kit/sandbox.js';
+import { startTwoInstances, type TwoInstances } from './kit/two-instances.js';
 
 const OVERVIEW = print(CustomerOverviewDocument);
 const BALANCE = 'query ($id: ID!) { node(id: $id) { ... on Account { balance { __typename ... on Balance { amount stale } } } } }';
@@ -25,25 +26,19 @@ function oneOverview(entities: number, accounts: number): Record<string, number>
 }
 
 describe.skipIf(!usingPostgres)('concurrent cold reads on two instances of one Postgres (PGlite is one instance by construction)', () => {
+  let instances: TwoInstances;
   let sandbox: TestSandbox;
-  let database: TestDatabase;
   let first: TestGateway;
   let second: TestGateway;
 
   beforeAll(async () => {
     // One emulator for both instances, sending no webhooks: a linked bank stays unread until a query asks.
-    sandbox = await startTestSandbox();
-    database = await createTestDatabase('shared_in_flight');
     // No retries: one failed Lean call is one request the emulator counts. A lease lasts 1 s + 5 s.
-    const env = { ...database.env, LEAN_API_URL: sandbox.url, LEAN_APP_TOKEN: TEST_APP_TOKEN, LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LEAN_MAX_RETRIES: '0', LEAN_TIMEOUT_MS: '1000' };
-    first = await startTestGateway(env);
-    second = await startTestGateway(env);
+    instances = await startTwoInstances('shared_in_flight', { LEAN_MAX_RETRIES: '0', LEAN_TIMEOUT_MS: '1000' });
+    ({ sandbox, first, second } = instances);
   });
   afterAll(async () => {
-    await first?.stop();
-    await second?.stop();
-    await sandbox?.close();
-    await database?.drop();
+    await instances?.stop();
   });
 
   /** A customer created through the gateway who links two banks at Lean; nothing of them is read yet. */
