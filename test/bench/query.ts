@@ -54,6 +54,7 @@
 // BENCH_PROFILE=nested|uncached|churn|deep, with BENCH_GATEWAY_NODE_OPTIONS="--import tsx --import
 // ./test/bench/cpu-profile-window.ts", CPU-profiles the gateway during that scenario only. BENCH_SEED_CONCURRENCY
 // (default 8): customers seeded at once. BENCH_COLD (default 5): customers measured cold.
+// BENCH_CHURN_INTERVAL_MS (default 500): the pace of (e)'s churn.
 // Missed targets are reported, not failed; the exit code is 1 when a request (of a scenario or of
 // (f)) or a churn operation fails or answers errors.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -92,9 +93,8 @@ const TARGETS = {
   // (f) against one cold query (2.): concurrent cold reads on two instances cost no more than one.
   concurrentColdCallsPerOverview: 1,
 } as const;
-/** Customers seeded for (e)'s churn only, and the pace of the churn. */
+/** Customers seeded for (e)'s churn only. */
 const CHURN_CUSTOMERS = 2;
-const CHURN_INTERVAL_MS = 500;
 /** (f): this many cold nested queries at once, half to each of two gateways. */
 const CONCURRENT_COLD = 20;
 
@@ -103,6 +103,8 @@ const CONNECTIONS = positiveInteger('BENCH_CONNECTIONS', 32);
 const DURATION = positiveInteger('BENCH_DURATION', 20);
 const SEED_CONCURRENCY = positiveInteger('BENCH_SEED_CONCURRENCY', 8);
 const COLD = Math.min(CUSTOMERS, positiveInteger('BENCH_COLD', 5));
+/** (e): one churn operation every this many ms (twice a second; the smoke test asks for more in its one second). */
+const CHURN_INTERVAL_MS = positiveInteger('BENCH_CHURN_INTERVAL_MS', 500);
 /** The generation of Lean's API the gateway speaks: v2 (the default, Lean's current API) or v1. */
 const LEAN_VERSION = process.env['BENCH_LEAN_API_VERSION'] === 'v1' ? 'v1' : 'v2';
 
@@ -658,7 +660,16 @@ try {
   const share = (f: Figures) => f.requestsPerSecond / ceiling.requestsPerSecond;
   const report = {
     at: new Date().toISOString(),
-    settings: { leanApiVersion: LEAN_VERSION, customers: CUSTOMERS, connections: CONNECTIONS, durationSeconds: DURATION, seedConcurrency: SEED_CONCURRENCY, coldSamples: COLD, clockTicksPerSecond: CLOCK_TICKS },
+    settings: {
+      leanApiVersion: LEAN_VERSION,
+      customers: CUSTOMERS,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      seedConcurrency: SEED_CONCURRENCY,
+      coldSamples: COLD,
+      churnIntervalMs: CHURN_INTERVAL_MS,
+      clockTicksPerSecond: CLOCK_TICKS,
+    },
     machine: { cpus: (await import('node:os')).cpus().length, loadAverageAfter: load, node: process.version },
     seeding: { ...seeded, historyDays: HISTORY_DAYS, seconds: seedMs / 1000, linkSeconds: linkedMs / 1000 },
     cold: { leanCallsPerNestedQuery: coldCallsPerQuery, samples: cold },
