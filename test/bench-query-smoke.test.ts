@@ -37,7 +37,7 @@ interface QueryBenchReport {
 
 // The benchmark needs the Postgres server (it creates its own database there): CI's Postgres pass runs it.
 describe.runIf(usingPostgres)('npm run bench:query, with tiny numbers', () => {
-  it('seeds, measures every scenario (cached, uncached, under churn, deep, ceiling, concurrent cold) and writes the figures as JSON and Markdown', { timeout: 180_000 }, async () => {
+  it('seeds, measures every scenario (cached, uncached, under churn, deep, ceiling, concurrent cold) and writes the figures as JSON and Markdown', { timeout: 240_000 }, async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'bench-query-smoke-'));
     try {
       const { code, output } = await runBench('bench:query', {
