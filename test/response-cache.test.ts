@@ -185,7 +185,7 @@ describe.skipIf(!usingPostgres)('the response cache of two instances on one Post
   let two: TestGateway;
 
   beforeAll(async () => {
-    instances = await startTwoInstances('response_cache_two', { GATEWAY_API_KEYS: `${KEY_A},${KEY_B}`, GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
+    instances = await startTwoInstances('response_cache_two', { LEAN_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GATEWAY_API_KEYS: `${KEY_A},${KEY_B}`, GATEWAY_RESPONSE_CACHE_SECONDS: '30' });
     ({ sandbox, first: one, second: two } = instances);
   });
   afterAll(async () => {
