@@ -1,4 +1,5 @@
 // Small helpers the benchmark scripts share.
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
@@ -55,4 +56,11 @@ export async function sqlOn<R extends pg.QueryResultRow>(url: string, statement:
   } finally {
     await client.end();
   }
+}
+
+/** Resident set size of a process now and its peak so far (VmRSS, VmHWM), in MB. */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }

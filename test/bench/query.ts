@@ -46,7 +46,7 @@ import { createSandboxData } from '../../src/sandbox/data.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { withoutTokenCalls } from '../kit/lean-version.js';
 import { startTestSandbox, TEST_APP_TOKEN, TEST_CLIENT_ID, TEST_CLIENT_SECRET, type TestSandbox } from '../kit/sandbox.js';
-import { freePort, pool, positiveInteger, sleep, sqlOn } from './kit.js';
+import { freePort, memoryOf, pool, positiveInteger, sleep, sqlOn } from './kit.js';
 
 const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_query';
 const SEED = 'bench-query';
@@ -215,13 +215,6 @@ async function startBareYoga(): Promise<{ child: ChildProcess; url: string }> {
     child.once('exit', (code) => reject(new Error(`bare yoga server exited (${code}) before it listened`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-/** Resident set size of a process now and its peak so far (VmRSS, VmHWM), in MB. */
-function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
 /** CPU time a process has used so far (user + system), in ms; /proc/<pid>/stat counts clock ticks of 10 ms. */

@@ -1,22 +1,40 @@
 // `npm run bench:start`: how long `npm start` takes until /readyz answers 200, on a fresh embedded
 // database (first start of a new clone), on the same folder again (restart), and on the Postgres
-// server when DATABASE_URL is set. Prints figures; asserts nothing.
+// server when DATABASE_URL is set, and the resident memory of what npm started (Linux: /proc) at that
+// moment. Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../kit/gateway.js';
+import { descendantsOf } from '../kit/processes.js';
+import { memoryOf } from './kit.js';
 
 const PORT = 4590;
 
-async function timeToReady(env: Record<string, string>): Promise<number> {
+interface Start {
+  readonly ms: number;
+  /** VmRSS summed over the processes below npm (the gateway, and whatever it runs) when /readyz first answered 200. */
+  readonly rssMb: number;
+}
+
+/** Summed VmRSS of the processes below `pid`; NaN where /proc is missing. */
+function rssBelow(pid: number): number {
+  try {
+    return descendantsOf(pid).reduce((sum, below) => sum + memoryOf(below).rssMb, 0);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function timeToReady(env: Record<string, string>): Promise<Start> {
   const started = performance.now();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|DATABASE_URL|PGLITE_DIR)$/.test(key)));
   const child = spawn('npm', ['start'], { cwd: projectRoot, env: { ...inherited, PORT: String(PORT), LOG_LEVEL: 'warn', ...env }, stdio: 'ignore', detached: true });
   try {
     for (;;) {
       const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.status === 200, () => false);
-      if (ready) return performance.now() - started;
+      if (ready) return { ms: performance.now() - started, rssMb: rssBelow(child.pid ?? 0) };
       if (performance.now() - started > 60_000) throw new Error('not ready within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -28,12 +46,14 @@ async function timeToReady(env: Record<string, string>): Promise<number> {
 
 const dir = await mkdtemp(join(tmpdir(), 'gw-bench-start-'));
 try {
-  const rows: [string, number][] = [];
+  const rows: [string, Start][] = [];
   rows.push(['npm start, fresh PGLITE_DIR (first start)', await timeToReady({ PGLITE_DIR: dir })]);
   for (let i = 1; i <= 3; i++) rows.push([`npm start, same PGLITE_DIR (restart ${i})`, await timeToReady({ PGLITE_DIR: dir })]);
   const url = process.env['DATABASE_URL'];
   if (url) for (let i = 1; i <= 3; i++) rows.push([`npm start, DATABASE_URL (start ${i})`, await timeToReady({ DATABASE_URL: url })]);
-  for (const [label, ms] of rows) process.stdout.write(`${label.padEnd(48)} ${Math.round(ms).toString().padStart(6)} ms to /readyz 200\n`);
+  for (const [label, { ms, rssMb }] of rows) {
+    process.stdout.write(`${label.padEnd(48)} ${Math.round(ms).toString().padStart(6)} ms to /readyz 200, RSS ${Math.round(rssMb)} MB\n`);
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
