@@ -46,7 +46,7 @@ import { createSandboxData } from '../../src/sandbox/data.js';
 import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.js';
 import { withoutTokenCalls } from '../kit/lean-version.js';
 import { startTestSandbox, TEST_APP_TOKEN, TEST_CLIENT_ID, TEST_CLIENT_SECRET, type TestSandbox } from '../kit/sandbox.js';
-import { freePort, memoryOf, pool, positiveInteger, sleep, sqlOn } from './kit.js';
+import { cpuMsOf, freePort, memoryOf, pool, positiveInteger, sleep, sqlOn } from './kit.js';
 
 const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_query';
 const SEED = 'bench-query';
@@ -215,12 +215,6 @@ async function startBareYoga(): Promise<{ child: ChildProcess; url: string }> {
     child.once('exit', (code) => reject(new Error(`bare yoga server exited (${code}) before it listened`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-/** CPU time a process has used so far (user + system), in ms; /proc/<pid>/stat counts clock ticks of 10 ms. */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 // --- a scenario ---------------------------------------------------------------------------------
