@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../kit/gateway.js';
+import { buildIfStale } from '../kit/npm-start.js';
 import { descendantsOf } from '../kit/processes.js';
 import { cpuMsOf, memoryOf } from './kit.js';
 
@@ -47,6 +48,7 @@ async function timeToReady(env: Record<string, string>): Promise<Start> {
   }
 }
 
+await buildIfStale(); // the figures are of starts, never of a build
 const dir = await mkdtemp(join(tmpdir(), 'gw-bench-start-'));
 try {
   const rows: [string, Start][] = [];
