@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'test/gql/', 'coverage/', '.ci-results/', 'scratch/', 'web/src/gql/', 'web/dist/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'test/gql/', 'coverage/', '.ci-results/', 'scratch/', 'web/src/gql/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -27,6 +27,7 @@ import type { Logger } from './log.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsForServices, startMetricsServer, type MetricsServer } from './http/metrics-route.js';
 import { startTracing } from './observability/tracing.js';
+import { projectPath } from './project-root.js';
 import type { RunningSandbox } from './sandbox/server.js';
 import { gatewaySchema } from './schema/index.js';
 import { sealLegacyPersonalData } from './store/personal-data-store.js';
@@ -52,7 +53,7 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 /** Composition root: database and migrations, auth, schema, HTTP; resolves once it listens. */
 export async function startGateway(config: Config, log: Logger): Promise<Gateway> {

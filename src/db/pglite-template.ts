@@ -1,18 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { projectPath } from '../project-root.js';
 
 /**
  * A freshly initialised PGlite data directory, dumped once at install time (`postinstall`).
  * Restoring it takes about a quarter of the time initdb does, which keeps the first start of a
  * new clone within its 5-second budget. It holds no schema: migrations still run at start-up.
  */
-const projectRoot = new URL('../../', import.meta.url);
-
 async function templatePath(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('node_modules/@electric-sql/pglite/package.json', projectRoot), 'utf8')) as { version: string };
-  return fileURLToPath(new URL(`node_modules/.cache/lean-gateway/pglite-${pkg.version}.tar`, projectRoot));
+  const pkg = JSON.parse(await readFile(projectPath('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  return projectPath('node_modules', '.cache', 'lean-gateway', `pglite-${pkg.version}.tar`);
 }
 
 export async function buildPgliteTemplate(): Promise<string> {

@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-root.js';
 
 /** Where `npm run web:build` writes the web app's bundle. */
-export const WEB_APP_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_APP_DIST = projectPath('web', 'dist');
 
 /** Paths the gateway answers itself: never the web app's, whatever `web/dist` holds. */
 const API_PATHS = /^\/(graphql|webhooks|healthz|readyz|metrics|dev|sandbox)(\/|$)/;

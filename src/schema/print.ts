@@ -1,11 +1,11 @@
 // `npm run schema:print` writes schema.graphql from the Pothos schema;
 // `npm run schema:check` fails when the committed file differs from it.
 import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
+import { projectPath } from '../project-root.js';
 import { gatewaySchema } from './index.js';
 
-const target = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+const target = projectPath('schema.graphql');
 const printed = `${printSchema(gatewaySchema())}\n`;
 
 if (process.argv.includes('--check')) {

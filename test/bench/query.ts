@@ -57,7 +57,7 @@
 // BENCH_CHURN_INTERVAL_MS (default 500): the pace of (e)'s churn.
 // Missed targets are reported, not failed; the exit code is 1 when a request (of a scenario or of
 // (f)) or a churn operation fails or answers errors.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,7 +69,7 @@ import { projectRoot, spawnGateway, type SpawnedGateway } from '../kit/gateway.j
 import { withoutTokenCalls } from '../kit/lean-version.js';
 import { startTestSandbox, TEST_APP_TOKEN, TEST_CLIENT_ID, TEST_CLIENT_SECRET, type TestSandbox } from '../kit/sandbox.js';
 import { startChurn, type ChurnCustomer, type ChurnTally } from './churn.js';
-import { freePort, pool, positiveInteger, sleep, sqlOn } from './kit.js';
+import { CLOCK_TICKS, cpuMsOf, freePort, memoryOf, pool, positiveInteger, sleep, sqlOn } from './kit.js';
 
 const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'bench_query';
 const SEED = 'bench-query';
@@ -257,30 +257,6 @@ async function startBareYoga(): Promise<{ child: ChildProcess; url: string }> {
     child.once('exit', (code) => reject(new Error(`bare yoga server exited (${code}) before it listened`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-/** Resident set size of a process now and its peak so far (VmRSS, VmHWM), in MB. */
-function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-}
-
-/** Clock ticks per second of /proc/<pid>/stat's times (`getconf CLK_TCK`; 100 where getconf is missing). */
-const CLOCK_TICKS = (() => {
-  try {
-    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time a process has used so far (utime + stime, fields 14 and 15 of /proc/<pid>/stat), in ms. */
-function cpuMsOf(pid: number): number {
-  // The fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 // --- a scenario ---------------------------------------------------------------------------------

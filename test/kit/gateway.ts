@@ -51,7 +51,7 @@ export interface SpawnedGateway {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The gateway as a user runs it (`node --import tsx src/main.ts`), in its own process. */
+/** The gateway from its sources (`node --import tsx src/main.ts`), in its own process; `npm start` runs the build in dist/ (test/npm-start.test.ts). */
 export function spawnGateway(env: Record<string, string>): SpawnedGateway {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !GATEWAY_VARIABLES.test(key)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
