@@ -38,7 +38,8 @@ export async function acquireDirectoryLock(dir: string): Promise<DirectoryLock> 
   throw new Error(`could not take the lock file in ${dir}`);
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid is alive (one we may not signal counts as alive). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

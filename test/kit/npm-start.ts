@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { isRunning } from '../../src/db/directory-lock.js';
 import { projectRoot } from './gateway.js';
 import { LEAN_TEST_VERSION } from './lean-version.js';
 
@@ -19,15 +20,6 @@ export interface NpmStart {
 }
 
 const BUILD_LOCK = join(projectRoot, 'node_modules', '.cache', 'lean-gateway', 'build.lock');
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `npm start`'s own prestart (build dist/ when a source is newer), one test process at a time: test
