@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
 import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityRefreshColumns, EntityStatus, Tables } from '../db/tables.js';
+import { consentLapse, isLiveConsentStatus } from '../model/consent-state.js';
 import type { BankDetails, Consent, Entity } from '../model/entity.js';
 import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
@@ -40,6 +41,7 @@ const entityColumns = [
   'entities.accounts_fetched_at',
   'entities.bank_type',
   'entities.lean_created_at',
+  'entities.consent_lapsed_at',
 ] as const;
 
 /** Entities by id, with their customer's app_user_id for access checks. */
@@ -94,6 +96,7 @@ export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: reado
       accounts_fetched_at: row.accounts_fetched_at,
       bank_type: row.bank_type,
       lean_created_at: row.lean_created_at,
+      consent_lapsed_at: row.consent_lapsed_at,
       app_user_id: row.owner_app_user_id,
     });
   }
@@ -182,6 +185,42 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
   await trx.deleteFrom('consents').where('entity_id', '=', entity.id).execute();
   const consents = entity.consents.map((consent, position) => consentValues(vault, entity.id, consent, position));
   if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
+  await recordConsentLapse(trx, entity, fetchedAt);
+}
+
+/**
+ * What the consents Lean listed say of reading the entity's data: revoked or ended marks it lapsed
+ * (from now, if not already); a live consent given or re-activated after the lapse clears it.
+ */
+async function recordConsentLapse(trx: Kysely<Tables>, entity: Entity, fetchedAt: Date): Promise<void> {
+  const consents = entity.consents ?? [];
+  if (consents.length === 0) return;
+  if (consentLapse(consents, fetchedAt) !== undefined) {
+    await trx.updateTable('entities').set({ consent_lapsed_at: fetchedAt }).where('id', '=', entity.id).where('consent_lapsed_at', 'is', null).execute();
+    return;
+  }
+  const renewedAt = Math.max(
+    ...consents.filter((c) => isLiveConsentStatus(c.status)).map((c) => Math.max(c.createdAt?.getTime() ?? 0, c.statusUpdatedAt?.getTime() ?? 0)),
+  );
+  if (renewedAt > 0) await trx.updateTable('entities').set({ consent_lapsed_at: null }).where('id', '=', entity.id).where('consent_lapsed_at', '<', new Date(renewedAt)).execute();
+}
+
+/** Lean refused a read with CONSENT_EXPIRED: the entity's consent has lapsed from `at`; true when it had not been known to. */
+export async function markConsentLapsed(db: Kysely<Tables>, entityId: string, at: Date): Promise<boolean> {
+  const updated = await db
+    .updateTable('entities')
+    .set({ consent_lapsed_at: at })
+    .where('id', '=', entityId)
+    .where('consent_lapsed_at', 'is', null)
+    .where('status', '<>', 'DISCONNECTED')
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
+}
+
+/** When the entity's consent lapsed, as stored (null: it has not); undefined when the entity is unknown. */
+export async function consentLapsedAtOf(db: Kysely<Tables>, entityId: string): Promise<Date | null | undefined> {
+  const row = await db.selectFrom('entities').select('consent_lapsed_at').where('id', '=', entityId).executeTakeFirst();
+  return row?.consent_lapsed_at;
 }
 
 function consentValues(vault: PersonalDataVault, entityId: string, consent: Consent, position: number) {

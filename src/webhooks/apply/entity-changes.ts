@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { saveLeanEntity } from '../../data/kinds/entities.js';
 import { publishEvent } from '../../events/bus.js';
-import { disconnectEntity, entityLinkOf, setEntityStatus } from '../../store/entities-store.js';
+import { consentLapsedAtOf, disconnectEntity, entityLinkOf, setEntityStatus } from '../../store/entities-store.js';
 import { lookUp, type ApplyDependencies, type FinishWebhook, type WebhookStatus } from './applying.js';
 
 const text = z.string().min(1);
@@ -22,7 +22,10 @@ export async function applyEntityReconnected(deps: ApplyDependencies, body: unkn
   });
 }
 
-/** `entity.updated` (a consent changed, revoked …): the entity is read from Lean again, or disconnected when Lean no longer knows it. */
+/**
+ * `entity.updated` (a consent changed, revoked …): the entity is read from Lean again, or disconnected
+ * when Lean no longer knows it; `consentChanged` is published when its consent lapsed or was given again.
+ */
 export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown, done: FinishWebhook): Promise<WebhookStatus> {
   const parsed = entityUpdatedPayload.safeParse(body);
   const payload = parsed.success ? parsed.data : undefined;
@@ -33,8 +36,13 @@ export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown,
   if (stored === undefined || customerId === undefined) return done('IGNORED', 'no such entity here');
   const entity = await lookUp(() => deps.lean.getEntity(customerId, entityId));
   return done('APPLIED', undefined, async (trx) => {
+    const lapsedBefore = await consentLapsedAtOf(trx, entityId);
     if (entity === undefined) await disconnectEntity(trx, entityId);
     else await saveLeanEntity(trx, deps.vault, entity, new Date());
     await publishEvent(trx, { topic: 'dataChanged', customerId, entityId });
+    // A consent revoked, ended or given again moves the entity's consent state.
+    if (entity !== undefined && (lapsedBefore === null) !== ((await consentLapsedAtOf(trx, entityId)) === null)) {
+      await publishEvent(trx, { topic: 'consentChanged', customerId, entityId });
+    }
   });
 }
