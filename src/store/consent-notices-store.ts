@@ -37,8 +37,8 @@ export async function claimDueConsentNotices(trx: Kysely<Tables>, now: Date, not
       .where('consents.expires_at', 'is not', null)
       .$if(notice === 'EXPIRED', (q) => q.where('consents.expires_at', '<=', now))
       .$if(notice === 'EXPIRING', (q) => q.where('consents.expires_at', '>', now).where('consents.expires_at', '<=', noticeFrom))
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('consent_notices').select('consent_notices.consent_id').whereRef('consent_notices.consent_id', '=', 'consents.id').where('consent_notices.notice', '=', notice))),
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('consent_notices').select('consent_notices.consent_id').whereRef('consent_notices.consent_id', '=', 'consents.id').where('consent_notices.notice', '=', notice))),
       )
       .orderBy('consents.expires_at')
       .limit(batch)
