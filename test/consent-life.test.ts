@@ -158,6 +158,9 @@ describe('a consent over its life', () => {
       expect(lapsed.consentChanged).toEqual({ consentState: 'EXPIRED', entity: { leanEntityId: entityId } });
       expect((await entityState(first, entityId)).consentState).toBe('EXPIRED');
       expect(await accountsAnswer(first, entityId)).toBe('ConsentExpired');
+      // The emulator itself refuses data calls once the moved end passed, as Lean does.
+      const direct = await sandbox.raw('POST', '/data/v1/accounts', { entity_id: entityId }, { 'lean-app-token': TEST_APP_TOKEN });
+      expect(direct.body).toMatchObject({ status: 'CONSENT_EXPIRED' });
       await pause(2_000);
       expect(changed.received).toHaveLength(1);
       expect(await logged('consentExpiring', entityId)).toBe(1);
@@ -217,6 +220,19 @@ describe('a consent over its life', () => {
     } finally {
       await changed.close();
     }
+  });
+
+  it("the emulator's consent route refuses what is not an instant, and unknown entities", async () => {
+    const customer = await createCustomer(first, 'consent-life-route');
+    const entityId = await link(customer, KSA_BANK, new Date(Date.now() + 60 * DAY_MS));
+    expect(await sandbox.control('POST', `/sandbox/entities/${entityId}/consent`, { expires_at: 'soon' })).toMatchObject({ status: 400, body: { status: 'INVALID_PARAMETERS' } });
+    expect((await sandbox.control('POST', '/sandbox/entities/00000000-0000-4000-8000-000000000000/consent', { expires_at: null })).status).toBe(404);
+    // Open-ended again: the entity lists no end, and the gateway learns it from the entity.updated that follows.
+    const before = await updatesApplied(entityId);
+    const opened = await sandbox.control<{ consents: { expiration_date_time: string | null }[] }>('POST', `/sandbox/entities/${entityId}/consent`, { expires_at: null });
+    expect(opened.body.consents[0]?.expiration_date_time).toBeNull();
+    await eventually(async () => (await updatesApplied(entityId)) > before, 10_000);
+    expect(await entityState(first, entityId)).toEqual({ consentState: 'ACTIVE', expiresAt: null });
   });
 
   it('prepareLink(renewEntityId) asks the same bank and permissions again, and the emulator links them', async () => {
