@@ -45,6 +45,16 @@ export async function claimDueConsentNotices(trx: Kysely<Tables>, now: Date, not
       .execute();
     for (const row of due) {
       if (row.expires_at === null) continue;
+      // The end passed: the consent lapses now, unless someone else (a CONSENT_EXPIRED answer, a re-read) marked it since the look above.
+      if (notice === 'EXPIRED') {
+        const lapsed = await trx
+          .updateTable('entities')
+          .set({ consent_lapsed_at: row.expires_at })
+          // An entity a webhook is writing now is left for the next look, rather than waited for (no lock cycle with its batch).
+          .where('id', 'in', (eb) => eb.selectFrom('entities').select('id').where('id', '=', row.entity_id).where('consent_lapsed_at', 'is', null).forNoKeyUpdate().skipLocked())
+          .executeTakeFirst();
+        if (lapsed.numUpdatedRows === 0n) continue;
+      }
       const inserted = await trx
         .insertInto('consent_notices')
         .values({ consent_id: row.consent_id, notice, entity_id: row.entity_id, customer_id: row.customer_id, expires_at: row.expires_at })
@@ -52,9 +62,6 @@ export async function claimDueConsentNotices(trx: Kysely<Tables>, now: Date, not
         .returning('consent_id')
         .executeTakeFirst();
       if (inserted === undefined) continue;
-      if (notice === 'EXPIRED') {
-        await trx.updateTable('entities').set({ consent_lapsed_at: row.expires_at }).where('id', '=', row.entity_id).where('consent_lapsed_at', 'is', null).execute();
-      }
       claimed.push({ notice, consentId: row.consent_id, entityId: row.entity_id, customerId: row.customer_id, expiresAt: row.expires_at });
     }
   }

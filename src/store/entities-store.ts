@@ -217,9 +217,18 @@ export async function markConsentLapsed(db: Kysely<Tables>, entityId: string, at
   return updated.numUpdatedRows > 0n;
 }
 
-/** When the entity's consent lapsed, as stored (null: it has not); undefined when the entity is unknown. */
-export async function consentLapsedAtOf(db: Kysely<Tables>, entityId: string): Promise<Date | null | undefined> {
-  const row = await db.selectFrom('entities').select('consent_lapsed_at').where('id', '=', entityId).executeTakeFirst();
+/**
+ * When the entity's consent lapsed, as stored (null: it has not); undefined when the entity is unknown.
+ * `lock`: the row is held until the transaction ends, so that nobody else marks it lapsed meanwhile
+ * (the entity row first, as every writer locks it).
+ */
+export async function consentLapsedAtOf(db: Kysely<Tables>, entityId: string, options: { lock?: boolean } = {}): Promise<Date | null | undefined> {
+  const row = await db
+    .selectFrom('entities')
+    .select('consent_lapsed_at')
+    .where('id', '=', entityId)
+    .$if(options.lock === true, (q) => q.forNoKeyUpdate())
+    .executeTakeFirst();
   return row?.consent_lapsed_at;
 }
 

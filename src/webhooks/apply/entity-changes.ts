@@ -36,7 +36,7 @@ export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown,
   if (stored === undefined || customerId === undefined) return done('IGNORED', 'no such entity here');
   const entity = await lookUp(() => deps.lean.getEntity(customerId, entityId));
   return done('APPLIED', undefined, async (trx) => {
-    const lapsedBefore = await consentLapsedAtOf(trx, entityId);
+    const lapsedBefore = await consentLapsedAtOf(trx, entityId, { lock: true });
     if (entity === undefined) await disconnectEntity(trx, entityId);
     else await saveLeanEntity(trx, deps.vault, entity, new Date());
     await publishEvent(trx, { topic: 'dataChanged', customerId, entityId });
