@@ -124,11 +124,13 @@ export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readon
 
 /**
  * Lean's entity list for a customer is the truth: each listed entity is upserted with its consents,
- * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
+ * and an entity Lean no longer lists is marked disconnected and its cached data deleted. Answers the
+ * entities whose consent lapsed or was given again by what the list says.
  */
-export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly Entity[], fetchedAt: Date): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    for (const entity of entities) await upsertEntity(trx, vault, entity, fetchedAt);
+export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly Entity[], fetchedAt: Date): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    const consentMoved: string[] = [];
+    for (const entity of entities) if (await upsertEntity(trx, vault, entity, fetchedAt)) consentMoved.push(entity.id);
     const listed = entities.map((entity) => entity.id);
     const gone = await trx
       .selectFrom('entities')
@@ -141,15 +143,16 @@ export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDa
       .execute();
     for (const { id } of gone) await disconnectEntity(trx, id);
     await trx.updateTable('customers').set({ entities_fetched_at: fetchedAt }).where('id', '=', customerId).execute();
+    return consentMoved;
   });
 }
 
-/** One entity as Lean answered it (a refresh), in a transaction. */
-export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
-  await inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
+/** One entity as Lean answered it (a refresh), in a transaction; true when its consent lapsed or was given again by what Lean says. */
+export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<boolean> {
+  return inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
 }
 
-async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
+async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<boolean> {
   const permissions = JSON.stringify(entity.permissions);
   // The earliest consent is when the user linked the bank; UAE entities carry none, so first sight counts.
   const consentCreated = (entity.consents ?? []).map((c) => c.createdAt).filter((d): d is Date => d !== null);
@@ -181,28 +184,31 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
       })),
     )
     .execute();
-  if (entity.consents === undefined) return;
+  if (entity.consents === undefined) return false;
   await trx.deleteFrom('consents').where('entity_id', '=', entity.id).execute();
   const consents = entity.consents.map((consent, position) => consentValues(vault, entity.id, consent, position));
   if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
-  await recordConsentLapse(trx, entity, fetchedAt);
+  return recordConsentLapse(trx, entity, fetchedAt);
 }
 
 /**
  * What the consents Lean listed say of reading the entity's data: revoked or ended marks it lapsed
- * (from now, if not already); a live consent given or re-activated after the lapse clears it.
+ * (from now, if not already); a live consent given or re-activated after the lapse clears it. True
+ * when this write moved it (the row lock makes a concurrent marker's update see it, and do nothing).
  */
-async function recordConsentLapse(trx: Kysely<Tables>, entity: Entity, fetchedAt: Date): Promise<void> {
+async function recordConsentLapse(trx: Kysely<Tables>, entity: Entity, fetchedAt: Date): Promise<boolean> {
   const consents = entity.consents ?? [];
-  if (consents.length === 0) return;
+  if (consents.length === 0) return false;
   if (consentLapse(consents, fetchedAt) !== undefined) {
-    await trx.updateTable('entities').set({ consent_lapsed_at: fetchedAt }).where('id', '=', entity.id).where('consent_lapsed_at', 'is', null).execute();
-    return;
+    const marked = await trx.updateTable('entities').set({ consent_lapsed_at: fetchedAt }).where('id', '=', entity.id).where('consent_lapsed_at', 'is', null).executeTakeFirst();
+    return marked.numUpdatedRows > 0n;
   }
   const renewedAt = Math.max(
     ...consents.filter((c) => isLiveConsentStatus(c.status)).map((c) => Math.max(c.createdAt?.getTime() ?? 0, c.statusUpdatedAt?.getTime() ?? 0)),
   );
-  if (renewedAt > 0) await trx.updateTable('entities').set({ consent_lapsed_at: null }).where('id', '=', entity.id).where('consent_lapsed_at', '<', new Date(renewedAt)).execute();
+  if (renewedAt <= 0) return false;
+  const cleared = await trx.updateTable('entities').set({ consent_lapsed_at: null }).where('id', '=', entity.id).where('consent_lapsed_at', '<', new Date(renewedAt)).executeTakeFirst();
+  return cleared.numUpdatedRows > 0n;
 }
 
 /** Lean refused a read with CONSENT_EXPIRED: the entity's consent has lapsed from `at`; true when it had not been known to. */
@@ -215,21 +221,6 @@ export async function markConsentLapsed(db: Kysely<Tables>, entityId: string, at
     .where('status', '<>', 'DISCONNECTED')
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
-}
-
-/**
- * When the entity's consent lapsed, as stored (null: it has not); undefined when the entity is unknown.
- * `lock`: the row is held until the transaction ends, so that nobody else marks it lapsed meanwhile
- * (the entity row first, as every writer locks it).
- */
-export async function consentLapsedAtOf(db: Kysely<Tables>, entityId: string, options: { lock?: boolean } = {}): Promise<Date | null | undefined> {
-  const row = await db
-    .selectFrom('entities')
-    .select('consent_lapsed_at')
-    .where('id', '=', entityId)
-    .$if(options.lock === true, (q) => q.forNoKeyUpdate())
-    .executeTakeFirst();
-  return row?.consent_lapsed_at;
 }
 
 function consentValues(vault: PersonalDataVault, entityId: string, consent: Consent, position: number) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { saveLeanEntity } from '../../data/kinds/entities.js';
 import { publishEvent } from '../../events/bus.js';
-import { consentLapsedAtOf, disconnectEntity, entityLinkOf, setEntityStatus } from '../../store/entities-store.js';
+import { disconnectEntity, entityLinkOf, setEntityStatus } from '../../store/entities-store.js';
 import { lookUp, type ApplyDependencies, type FinishWebhook, type WebhookStatus } from './applying.js';
 
 const text = z.string().min(1);
@@ -24,7 +24,7 @@ export async function applyEntityReconnected(deps: ApplyDependencies, body: unkn
 
 /**
  * `entity.updated` (a consent changed, revoked …): the entity is read from Lean again, or disconnected
- * when Lean no longer knows it; `consentChanged` is published when its consent lapsed or was given again.
+ * when Lean no longer knows it (saving it publishes `consentChanged` when its consent lapsed or was given again).
  */
 export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown, done: FinishWebhook): Promise<WebhookStatus> {
   const parsed = entityUpdatedPayload.safeParse(body);
@@ -36,13 +36,8 @@ export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown,
   if (stored === undefined || customerId === undefined) return done('IGNORED', 'no such entity here');
   const entity = await lookUp(() => deps.lean.getEntity(customerId, entityId));
   return done('APPLIED', undefined, async (trx) => {
-    const lapsedBefore = await consentLapsedAtOf(trx, entityId, { lock: true });
     if (entity === undefined) await disconnectEntity(trx, entityId);
     else await saveLeanEntity(trx, deps.vault, entity, new Date());
     await publishEvent(trx, { topic: 'dataChanged', customerId, entityId });
-    // A consent revoked, ended or given again moves the entity's consent state.
-    if (entity !== undefined && (lapsedBefore === null) !== ((await consentLapsedAtOf(trx, entityId)) === null)) {
-      await publishEvent(trx, { topic: 'consentChanged', customerId, entityId });
-    }
   });
 }
