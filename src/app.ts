@@ -7,6 +7,7 @@ import { DevSignIn } from './auth/dev-sign-in.js';
 import { FetchLeases, processOnly } from './data/fetch-sharing.js';
 import { InFlight } from './data/in-flight.js';
 import { EventHub } from './events/bus.js';
+import { ConsentNotices } from './events/consent-notices.js';
 import { EventLogPruner } from './events/retention.js';
 import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
@@ -117,6 +118,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     log: log.child({ component: 'webhooks' }),
   });
   const retention = new InboxRetention({ db: database.db, retentionDays: config.inboxRetentionDays, log: log.child({ component: 'webhooks' }) });
+  const consentNotices = new ConsentNotices({ db: database.db, noticeMs: config.consentNoticeMs, everyMs: config.consentCheckMs, log: log.child({ component: 'consents' }) });
   let stopInboxListener: (() => Promise<void>) | undefined;
   try {
     await events.listen(database);
@@ -141,7 +143,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     authenticate,
     log,
     data: dataDependencies,
-    link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region },
+    link: { appToken: upstream.appToken, sandbox: config.lean.linkSandbox, region: config.lean.region, consentNoticeMs: config.consentNoticeMs },
     events,
     metrics,
     rateLimiter: config.rateLimit && createRateLimiter(config.rateLimit, database, log.child({ component: 'rate-limit' })),
@@ -184,6 +186,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   processor.start();
   eventPruner.start();
   retention.start();
+  consentNotices.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -218,6 +221,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await processor.stop();
     await eventPruner.stop();
     await retention.stop();
+    await consentNotices.stop();
     await graphql.dispose();
     await events.close();
     await upstream.close();

@@ -23,6 +23,10 @@ export interface Config {
   readonly webhookLeaseMs: number;
   /** How long published events stay in the event log, for subscribers that resume with a cursor. */
   readonly eventRetentionMs: number;
+  /** How long before a consent ends `consentExpiring` is sent (GATEWAY_CONSENT_NOTICE_DAYS). */
+  readonly consentNoticeMs: number;
+  /** How often one instance looks for consents that end soon or ended (GATEWAY_CONSENT_CHECK_SECONDS). */
+  readonly consentCheckMs: number;
   /** Webhooks one instance applies at once, each of a different entity; below the pool size, so that acknowledgements keep connections. */
   readonly webhookConcurrency: number;
   /** Days APPLIED and IGNORED inbox rows are kept; FAILED and INVALID ones stay until replayed or deleted by an operator. */
@@ -233,6 +237,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     cache,
     webhookLeaseMs: (parsed.GATEWAY_WEBHOOK_LEASE_SECONDS ?? 60) * 1_000,
     eventRetentionMs: Math.round((parsed.GATEWAY_EVENT_RETENTION_HOURS ?? 24) * 3_600_000),
+    consentNoticeMs: (parsed.GATEWAY_CONSENT_NOTICE_DAYS ?? 7) * 86_400_000,
+    consentCheckMs: (parsed.GATEWAY_CONSENT_CHECK_SECONDS ?? 300) * 1_000,
     webhookConcurrency: parsed.GATEWAY_WEBHOOK_CONCURRENCY ?? (database.kind === 'postgres' ? Math.max(1, Math.min(8, poolMax - 2)) : 4),
     inboxRetentionDays: parsed.GATEWAY_INBOX_RETENTION_DAYS ?? 30,
     limits: {

@@ -240,6 +240,16 @@ export const variables = {
     expects: 'hours published events are kept for subscribers that resume with a cursor (decimals allowed; at most 8760)',
     echo: true,
   },
+  GATEWAY_CONSENT_NOTICE_DAYS: {
+    schema: integer(0, 365),
+    expects: 'days before a consent ends that consentExpiring is sent (0 to 365)',
+    echo: true,
+  },
+  GATEWAY_CONSENT_CHECK_SECONDS: {
+    schema: integer(1, 86_400),
+    expects: 'seconds between two looks for consents that end soon or ended (1 to 86400)',
+    echo: true,
+  },
   GATEWAY_METRICS_PORT: { schema: integer(0, 65535), expects: 'a port for GET /metrics without credentials (0 picks a free one)', echo: true },
   OTEL_EXPORTER_OTLP_ENDPOINT: { schema: httpUrl, expects: 'the http(s) base URL of an OTLP/HTTP collector (traces go to <url>/v1/traces)', echo: true },
   OTEL_SERVICE_NAME: { schema: z.string().min(1).max(200), expects: 'the service name on exported spans', echo: true },

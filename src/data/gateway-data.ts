@@ -16,6 +16,7 @@ import type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 import type { DataDependencies, KindContext } from './context.js';
 import { DataScope } from './data-scope.js';
 import { requestRefreshAtLean } from './entity-refresh.js';
+import { recordConsentRefusal } from './lean-answer.js';
 import type { BalanceRow } from './kinds/balance.js';
 import { mergeBankLists, type BankListing } from './kinds/banks.js';
 import { adoptFromLean, createAtLean } from './kinds/customers.js';
@@ -259,6 +260,11 @@ export class GatewayData {
   async requestDataRefresh(entity: EntityRow): Promise<RefreshRequestResult | undefined> {
     const answer = await requestRefreshAtLean(this.context, entity.id);
     if (answer?.kind === 'started') this.changed.add(entity.customer_id);
+    if (answer?.kind === 'consentExpired') {
+      await recordConsentRefusal(this.context.db, this.context, { entity_id: entity.id, customer_id: entity.customer_id }, this.context.now());
+      this.changed.add(entity.customer_id);
+      this.forgetEntity(entity.id);
+    }
     this.loaders.refreshStateByEntity.clear(entity.id);
     return answer;
   }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/tables.js';
-import { publishEvent } from '../events/bus.js';
+import { announceEvents, publishEvent } from '../events/bus.js';
 import type { DataKind, DataOf, LeanResult } from '../model/results.js';
 import { LeanApiError, LeanFailedError } from '../model/upstream-errors.js';
-import { disconnectEntity, setEntityStatus } from '../store/entities-store.js';
+import { disconnectEntity, markConsentLapsed, setEntityStatus } from '../store/entities-store.js';
 import { recordRefreshedAt } from '../store/entity-refresh-store.js';
 import type { EntityGate } from '../store/gates.js';
 import { openPendingRequest, rememberPendingRequest } from '../store/pending-results-store.js';
@@ -117,10 +117,26 @@ export async function storeLeanAnswer<K extends DataKind>(
       context.entityChanged(gate.entity_id);
       return { kind: 'reconnectRequired', entityId: gate.entity_id, reconnectId: answer.reconnectId, resultsId: answer.resultsId };
     case 'consentExpired':
+      await recordConsentRefusal(db, context, gate, fetchedAt);
       return { kind: 'consentExpired', entityId: gate.entity_id, message: answer.message };
     case 'failed':
       throw new LeanFailedError(answer.status, answer.correlationId);
   }
+}
+
+/**
+ * Lean refused a read with CONSENT_EXPIRED: the entity's consent is marked lapsed and, the first
+ * time, `consentChanged` is published in the same transaction.
+ */
+export async function recordConsentRefusal(db: Kysely<Tables>, context: Pick<LeanAnswerContext, 'entityChanged'>, gate: Pick<EntityGate, 'entity_id' | 'customer_id'>, at: Date): Promise<void> {
+  const changed = await inTransaction(db, async (trx) => {
+    if (!(await markConsentLapsed(trx, gate.entity_id, at))) return false;
+    await publishEvent(trx, { topic: 'consentChanged', customerId: gate.customer_id, entityId: gate.entity_id });
+    return true;
+  });
+  if (!changed) return;
+  if (!db.isTransaction) announceEvents(db);
+  context.entityChanged(gate.entity_id);
 }
 
 /** Lean's refusals that are facts about the entity, not faults: typed outcomes (an unknown entity is disconnected when stored). */

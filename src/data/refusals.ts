@@ -4,9 +4,11 @@ import type { Outcome } from './outcome.js';
 
 export const DISCONNECTED: Outcome<never> = { kind: 'refused', code: 'ENTITY_DISCONNECTED', message: 'The entity is disconnected; link the bank again.' };
 
-/** Before asking Lean: a disconnected entity, a permission not granted, identity of a business account. */
+/** Before asking Lean (and before serving a stored copy): a disconnected entity, a lapsed consent, a permission not granted, identity of a business account. */
 export function refusal(gate: EntityGate, permission: DataKind): Outcome<never> | undefined {
   if (gate.status === 'DISCONNECTED') return DISCONNECTED;
+  // Revoked or expired: what was read under the consent is not served any more, and Lean would refuse anyway.
+  if (gate.consent_lapsed_at !== null) return { kind: 'consentExpired', entityId: gate.entity_id, message: 'The consent was revoked or has expired; link the bank again.' };
   if (gate.permissions[permission] !== true) {
     return { kind: 'refused', code: 'PERMISSION_NOT_GRANTED', message: `The entity was not linked with the ${permission} permission.` };
   }

@@ -105,6 +105,8 @@ export interface EntitiesTable extends EntityRefreshColumns {
   bank_type: ColumnType<string | null, string | null | undefined, string | null>;
   /** v2: when Lean created the entity. */
   lean_created_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When the gateway learned that the entity's consent no longer lets its data be read (revoked, expired, CONSENT_EXPIRED); null while it does. */
+  consent_lapsed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ConsentsTable {
@@ -285,6 +287,16 @@ export interface LeanFetchLeasesTable {
   until: Date;
 }
 
+/** A notice sent about a consent: one of each kind per consent, written with the event that announced it. */
+export interface ConsentNoticesTable {
+  consent_id: string;
+  notice: 'EXPIRING' | 'EXPIRED';
+  entity_id: string;
+  customer_id: string;
+  expires_at: Date;
+  sent_at: ColumnType<Date, Date | undefined, never>;
+}
+
 /** How far pruning has reached in the event log: one row, absent until the first prune. */
 export interface EventLogHorizonTable {
   id: 1;
@@ -311,4 +323,5 @@ export interface Tables {
   event_log: EventLogTable;
   event_log_horizon: EventLogHorizonTable;
   lean_fetch_leases: LeanFetchLeasesTable;
+  consent_notices: ConsentNoticesTable;
 }

@@ -28,6 +28,10 @@ export type GatewayEvent =
   | { readonly topic: 'resultsReady'; readonly customerId: string; readonly resultsId: string }
   /** Lean finished reading the entity's bank into its data store, and the gateway read it again into its own. */
   | { readonly topic: 'dataRefreshed'; readonly customerId: string; readonly entityId: string; readonly refreshId: string | null; readonly status: string }
+  /** A consent of the entity ends within GATEWAY_CONSENT_NOTICE_DAYS: sent once per consent. */
+  | { readonly topic: 'consentExpiring'; readonly customerId: string; readonly entityId: string; readonly consentId: string; readonly expiresAt: string }
+  /** The entity's consent state moved: revoked, expired, refused by Lean with CONSENT_EXPIRED, or given again. */
+  | { readonly topic: 'consentChanged'; readonly customerId: string; readonly entityId: string }
   /**
    * Stored data changed with no subscription of its own (an entity re-read or marked stale, a
    * mutation): kept answers of the customer must go; of every customer when `customerId` is null.
@@ -40,6 +44,8 @@ const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('reconnectRequired'), customerId: z.string(), entityId: z.string(), reconnectId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('resultsReady'), customerId: z.string(), resultsId: z.string() }),
   z.object({ topic: z.literal('dataRefreshed'), customerId: z.string(), entityId: z.string(), refreshId: z.string().nullable(), status: z.string() }),
+  z.object({ topic: z.literal('consentExpiring'), customerId: z.string(), entityId: z.string(), consentId: z.string(), expiresAt: z.string() }),
+  z.object({ topic: z.literal('consentChanged'), customerId: z.string(), entityId: z.string() }),
   // Written before events named their customer: such a one forgets every customer's answers.
   z.object({ topic: z.literal('dataChanged'), customerId: z.string().nullable().default(null), entityId: z.string().nullable() }),
 ]);

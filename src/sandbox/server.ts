@@ -109,6 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     route('POST', /^\/sandbox\/connect\/?$/, 'POST /sandbox/connect', 'none', ({ body }) => linkTokenRefusal(body) ?? state.connect(body)),
     route('POST', /^\/sandbox\/entities\/([^/]+)\/expire-session\/?$/, 'POST /sandbox/entities/{entity_id}/expire-session', 'none', ({ params: [id] }) => state.expireSession(id ?? '')),
     route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', 'none', ({ params: [id] }) => state.revokeConsent(id ?? '')),
+    route('POST', /^\/sandbox\/entities\/([^/]+)\/consent\/?$/, 'POST /sandbox/entities/{entity_id}/consent', 'none', ({ params: [id], body }) => state.moveConsentEnd(id ?? '', body)),
     route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', 'none', ({ params: [id] }) => state.reconnect(id ?? '')),
     route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', 'none', ({ body }) => {
       const fault = readFault(body);

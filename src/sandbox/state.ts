@@ -263,6 +263,45 @@ export class SandboxState {
     return { status: 200, body: this.entityJson(entity) };
   }
 
+  /**
+   * Moves the end of the entity's consent (a test's shortcut to expiry): `expires_at` an ISO instant
+   * (past ones allowed) or null for open-ended. Data calls answer CONSENT_EXPIRED once it passes; the
+   * entity's `consents[].expiration_date_time` shows it, and `entity.updated` follows.
+   */
+  async moveConsentEnd(entityId: string, body: unknown): Promise<SandboxAnswer> {
+    const entity = this.entities.get(entityId);
+    if (entity === undefined || entity.deleted) return unknownEntity();
+    const expiresAt = field(body, 'expires_at');
+    const end = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
+    if (expiresAt !== null && Number.isNaN(end)) return invalidParameters('expires_at', expiresAt);
+    const nowIso = new Date(this.now()).toISOString();
+    if (entity.consents.length === 0) {
+      // UAE entities show no consent object; the end is kept as one all the same, so data calls lapse with it.
+      entity.consents.push({
+        id: this.data.uuid('consent', entity.id),
+        bank_consent_id: String(100_000 + this.nextCounter()),
+        consent_status: 'ACTIVE',
+        permissions: entity.permissions,
+        creation_date_time: entity.created_at ?? nowIso,
+        status_update_date_time: nowIso,
+        expiration_date_time: null,
+        transaction_from_date_time: null,
+        transaction_to_date_time: null,
+        accounts: [],
+      });
+    }
+    for (const consent of entity.consents) {
+      consent.expiration_date_time = expiresAt === null ? null : new Date(end).toISOString();
+      consent.status_update_date_time = nowIso;
+    }
+    this.save();
+    await this.options.webhooks.send(randomUUID(), 'entity.updated', 'The entity was updated.', {
+      id: entity.id,
+      customer_id: entity.customer_id,
+    });
+    return { status: 200, body: this.entityJson(entity) };
+  }
+
   /** The user finished `Lean.reconnect`: `entity.reconnected`, then `results.ready` for each call that waited. */
   async reconnect(id: string): Promise<SandboxAnswer> {
     const reconnect = this.answers.takeReconnect(id);

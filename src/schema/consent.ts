@@ -1,4 +1,5 @@
-import type { ConsentAccount as ConsentAccountRow, ConsentRow } from '../data/rows.js';
+import type { ConsentAccount as ConsentAccountRow, ConsentRow, EntityRow } from '../data/rows.js';
+import { consentStateOf, type ConsentState as ConsentStateValue } from '../model/consent-state.js';
 import { builder } from './builder.js';
 import { personalDataForbidden } from './errors.js';
 import { grantedPermissions, LeanPermission } from './permissions.js';
@@ -6,6 +7,24 @@ import { revealed } from './personal-data.js';
 import { Consent, Identity } from './refs.js';
 
 const DAY_MS = 86_400_000;
+/** GATEWAY_CONSENT_NOTICE_DAYS' default. */
+const DEFAULT_NOTICE_MS = 7 * DAY_MS;
+
+export const ConsentState = builder.enumType('ConsentState', {
+  description: "Where an entity's consent is in its life: whether its data can still be read, and for how long.",
+  values: {
+    ACTIVE: { value: 'ACTIVE', description: 'Given and in force (also an entity whose bank reports no consent object).' },
+    EXPIRING_SOON: { value: 'EXPIRING_SOON', description: 'In force, but it ends within GATEWAY_CONSENT_NOTICE_DAYS (see `consentExpiring`): renew it with `prepareLink(renewEntityId:)`.' },
+    EXPIRED: { value: 'EXPIRED', description: 'Its end has passed: reads answer ConsentExpired; link the bank again.' },
+    REVOKED: { value: 'REVOKED', description: 'Revoked or suspended at the bank (or Lean refused a read with CONSENT_EXPIRED before its end): reads answer ConsentExpired; link the bank again.' },
+  } as const satisfies Record<ConsentStateValue, { value: ConsentStateValue; description: string }>,
+});
+
+/** The entity's consent state now, from its stored consents and whether Lean refused a read. */
+export function consentStateOfEntity(entity: Pick<EntityRow, 'consent_lapsed_at'>, consents: readonly ConsentRow[], noticeMs: number | undefined): ConsentStateValue {
+  const facts = consents.map((consent) => ({ status: consent.status, expiresAt: consent.expires_at, createdAt: consent.created_at }));
+  return consentStateOf(facts, entity.consent_lapsed_at, new Date(), noticeMs ?? DEFAULT_NOTICE_MS);
+}
 
 export const ConsentKind = builder.enumType('ConsentKind', {
   description: 'How long a consent lasts, by SAMA rules: from when it is given to its `access_to` (its expiry).',

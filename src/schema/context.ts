@@ -9,6 +9,8 @@ export interface LinkSettings {
   readonly appToken: string;
   readonly sandbox: boolean;
   readonly region: 'UAE' | 'KSA';
+  /** How long before a consent ends it counts as EXPIRING_SOON (GATEWAY_CONSENT_NOTICE_DAYS); 7 days when unset. */
+  readonly consentNoticeMs?: number;
 }
 
 /** What every resolver receives: who is asking, the request's data loaders, and a logger carrying the request id. */

@@ -7,6 +7,7 @@ import { Bank } from './bank.js';
 import { AccountType, grantedPermissions, LeanPermission } from './permissions.js';
 import { Account, Consent, Customer, Entity, Identity } from './refs.js';
 import { alsoRequestDataRefresh } from './refresh.js';
+import { ConsentState, consentStateOfEntity } from './consent.js';
 
 const EntityStatus = builder.enumType('EntityStatus', {
   description: 'Whether the link to the bank works.',
@@ -51,6 +52,12 @@ builder.node(Entity, {
       type: 'DateTime',
       description: 'When the bank was linked: the creation of its first consent, or when the gateway first saw the entity.',
       resolve: (entity) => entity.linked_at,
+    }),
+    consentState: t.field({
+      type: ConsentState,
+      description:
+        "Where the link's consent is in its life: ACTIVE, EXPIRING_SOON (within GATEWAY_CONSENT_NOTICE_DAYS of its end), EXPIRED or REVOKED. `consentExpiring` and `consentChanged` say when it moves.",
+      resolve: async (entity, _a, { data, link }) => consentStateOfEntity(entity, await data.consentsOf(entity.id), link.consentNoticeMs),
     }),
     consents: t.field({
       type: [Consent],

@@ -4,9 +4,12 @@ import { checkConsentRequest, regionOfBank, type AccountType as AccountTypeValue
 import type { PermissionName } from '../model/permissions.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors, notFound } from './errors.js';
-import { AccountType, LeanPermission } from './permissions.js';
-import { ConsentKind } from './consent.js';
-import { Customer } from './refs.js';
+import { AccountType, grantedPermissions, LeanPermission } from './permissions.js';
+import { ConsentKind, ConsentState, consentStateOfEntity } from './consent.js';
+import type { GatewayContext } from './context.js';
+import { Customer, Entity } from './refs.js';
+import type { EntityRow } from '../data/rows.js';
+import { currentConsent, type ConsentState as ConsentStateValue } from '../model/consent-state.js';
 import type { ErrorCode } from '../model/error-codes.js';
 
 /** What `Lean.connect` takes, in its own (snake_case) names. */
@@ -29,7 +32,31 @@ interface PreparedLink {
   readonly options: LinkOptionsShape;
   readonly kind: 'SINGLE_USE' | 'LONG_LIVED' | 'OPEN_ENDED';
   readonly accessTokenExpiresAt: Date | null;
+  readonly renewal: RenewalShape | null;
 }
+
+/** The entity whose consent a link renews, as stored when the link was prepared. */
+interface RenewalShape {
+  readonly entity: EntityRow;
+  readonly consentState: ConsentStateValue;
+  readonly consentExpiresAt: Date | null;
+}
+
+const LinkRenewal = builder.objectRef<RenewalShape>('LinkRenewal').implement({
+  description: 'The link renews the consent of an entity: the bank and permissions it asks for again are those of the entity.',
+  fields: (t) => ({
+    entity: t.field({ type: Entity, description: 'The entity being renewed.', resolve: (renewal) => renewal.entity }),
+    bankIdentifier: t.string({ description: 'The bank to ask again (the entity’s bank; also `options.bank_identifier`).', resolve: (renewal) => renewal.entity.bank_identifier }),
+    permissions: t.field({ type: [LeanPermission], description: 'The permissions the entity was granted, to ask for again.', resolve: (renewal) => grantedPermissions(renewal.entity.permissions) }),
+    consentState: t.field({ type: ConsentState, description: "The entity's consent state when the link was prepared.", resolve: (renewal) => renewal.consentState }),
+    consentExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When its current consent ends (or ended); null when open-ended or unknown.',
+      resolve: (renewal) => renewal.consentExpiresAt,
+    }),
+  }),
+});
 
 const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
   description: 'Checked options for the Link SDK: pass `options` to `Lean.connect` as they are.',
@@ -60,6 +87,12 @@ const LinkOptions = builder.objectRef<PreparedLink>('LinkOptions').implement({
       description: 'When `accessToken` expires (about an hour after it was issued): prepare the link again after that. Null under v1.',
       resolve: (link) => link.accessTokenExpiresAt,
     }),
+    renewal: t.field({
+      type: LinkRenewal,
+      nullable: true,
+      description: 'With `renewEntityId`: the entity whose consent this link renews, and the bank and permissions asked for again. Null otherwise.',
+      resolve: (link) => link.renewal,
+    }),
   }),
 });
 
@@ -86,7 +119,12 @@ builder.mutationFields((t) => ({
     args: {
       customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer who links a bank.' }),
       bankIdentifier: t.arg.string({ validate: bankIdentifier, description: 'Skip the bank list and link this bank (e.g. LEANMB1); its region decides the permissions.' }),
-      permissions: t.arg({ type: [LeanPermission], required: true, description: 'The permissions to ask for.' }),
+      permissions: t.arg({ type: [LeanPermission], description: 'The permissions to ask for. Required, unless `renewEntityId` is given (then: those the entity was granted).' }),
+      renewEntityId: t.arg.globalID({
+        for: Entity,
+        description:
+          "Renew the consent of this entity of the customer (EXPIRING_SOON, EXPIRED or REVOKED): its bank and account type are asked again, and its permissions unless `permissions` is given. `bankIdentifier`, if given, must be the entity's bank.",
+      }),
       accountType: t.arg({ type: AccountType, description: 'Personal or business (default: personal).' }),
       accessFrom: t.arg.string({ validate: dateTimeText, description: 'SAMA: the earliest transactions to read (ISO 8601; without a zone: UTC+03:00).' }),
       accessTo: t.arg.string({ validate: dateTimeText, description: 'SAMA: when the consent ends (ISO 8601; without a zone: UTC+03:00); at most a year ahead.' }),
@@ -97,12 +135,22 @@ builder.mutationFields((t) => ({
       const { data, link } = context;
       const customer = await answeringLeanErrors(() => data.customer(args.customerId.id));
       if (customer === undefined) throw notFound('customer');
-      const region = args.bankIdentifier === null || args.bankIdentifier === undefined ? link.region : regionOfBank(args.bankIdentifier);
-      const accountType = args.accountType ?? 'PERSONAL';
+      const renewal = args.renewEntityId === null || args.renewEntityId === undefined ? null : await renewalOf(context, customer.id, args.renewEntityId.id);
+      if (renewal !== null && args.bankIdentifier !== null && args.bankIdentifier !== undefined && args.bankIdentifier !== renewal.entity.bank_identifier) {
+        throw new GraphQLError("A renewal asks the entity's own bank again: leave `bankIdentifier` out or give the entity's bank", {
+          path: responsePathAsArray(info.path),
+          extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode, rule: 'RENEWAL_OTHER_BANK', argument: 'bankIdentifier' },
+        });
+      }
+      const bank = args.bankIdentifier ?? renewal?.entity.bank_identifier;
+      const region = bank === undefined || bank === null ? link.region : regionOfBank(bank);
+      const renewedAccountType = renewal?.entity.account_type === 'PERSONAL' || renewal?.entity.account_type === 'BUSINESS' ? renewal.entity.account_type : undefined;
+      const accountType = args.accountType ?? renewedAccountType ?? 'PERSONAL';
+      const permissions = args.permissions ?? (renewal === null ? [] : grantedPermissions(renewal.entity.permissions));
       const decision = checkConsentRequest({
         region,
         accountType,
-        permissions: [...new Set(args.permissions)],
+        permissions: [...new Set(permissions)],
         accessFrom: args.accessFrom ?? undefined,
         accessTo: args.accessTo ?? undefined,
       });
@@ -122,18 +170,27 @@ builder.mutationFields((t) => ({
         customer_id: customer.id,
         permissions: decision.permissions,
         sandbox: link.sandbox,
-        ...(args.bankIdentifier && { bank_identifier: args.bankIdentifier }),
-        ...(args.accountType && { account_type: args.accountType }),
+        ...(bank && { bank_identifier: bank }),
+        ...((args.accountType ?? renewedAccountType) && { account_type: accountType }),
         ...(decision.accessFrom && { access_from: decision.accessFrom.toISOString() }),
         ...(decision.accessTo && { access_to: decision.accessTo.toISOString() }),
         ...(args.successRedirectUrl && { success_redirect_url: args.successRedirectUrl }),
         ...(args.failRedirectUrl && { fail_redirect_url: args.failRedirectUrl }),
         ...(token && { access_token: token.accessToken }),
       };
-      return { options, kind: decision.kind, accessTokenExpiresAt: token?.expiresAt ?? null };
+      return { options, kind: decision.kind, accessTokenExpiresAt: token?.expiresAt ?? null, renewal };
     },
   }),
 }));
+
+/** The customer's entity to renew, with its consent as stored; NOT_FOUND for another customer's (or an unknown) one. */
+async function renewalOf(context: GatewayContext, customerId: string, entityId: string): Promise<RenewalShape> {
+  const entity = await context.data.entity(entityId);
+  if (entity === undefined || entity.customer_id !== customerId) throw notFound('entity');
+  const consents = await context.data.consentsOf(entity.id);
+  const current = currentConsent(consents.map((consent) => ({ status: consent.status, expiresAt: consent.expires_at, createdAt: consent.created_at })));
+  return { entity, consentState: consentStateOfEntity(entity, consents, context.link.consentNoticeMs), consentExpiresAt: current?.expiresAt ?? null };
+}
 
 /** Lean's names of the checked fields, as this mutation's arguments. */
 const ARGUMENT_OF_FIELD: Record<string, string> = { access_from: 'accessFrom', access_to: 'accessTo', permissions: 'permissions' };

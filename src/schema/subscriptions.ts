@@ -1,10 +1,12 @@
 import { CursorExpired, type GatewayEvent, type Whose } from '../events/bus.js';
 import { placeOfCursor } from '../events/cursor.js';
-import type { AccountRow, BalanceRow, EntityRow, IdentityRow, TransactionRow } from '../data/rows.js';
+import type { AccountRow, BalanceRow, ConsentRow, EntityRow, IdentityRow, TransactionRow } from '../data/rows.js';
+import type { ConsentState as ConsentStateValue } from '../model/consent-state.js';
+import { ConsentState, consentStateOfEntity } from './consent.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { answeringLeanErrors, badUserInput, cursorExpired, notFound, personalDataForbidden } from './errors.js';
-import { Account, BalanceRef, Customer, Entity, Identity, Transaction } from './refs.js';
+import { Account, BalanceRef, Consent, Customer, Entity, Identity, Transaction } from './refs.js';
 import { DataRefreshStatus, latestRefreshOf, RefreshDatasets, refreshStatusOf, type RefreshShape } from './refresh.js';
 
 /** Most transactions a `TransactionsReady` event carries; page on through `account.transactions`. */
@@ -49,6 +51,35 @@ const DataRefreshedEvent = builder.objectRef<RefreshedShape>('DataRefreshedEvent
       description: 'How Lean read each dataset; only those marked OK were read again. Null when Lean reported none, or when a newer refresh of the entity began before this event was read (see `Entity.latestRefresh`).',
       resolve: (refreshed) => refreshed.refresh?.dataStatus ?? null,
     }),
+  }),
+});
+
+interface ConsentExpiringShape {
+  readonly entity: EntityRow;
+  readonly event: Extract<GatewayEvent, { topic: 'consentExpiring' }>;
+  readonly consent: ConsentRow | undefined;
+}
+
+const ConsentExpiringEvent = builder.objectRef<ConsentExpiringShape>('ConsentExpiringEvent').implement({
+  description: 'A consent of the customer ends within GATEWAY_CONSENT_NOTICE_DAYS; sent once per consent. Renew it: `prepareLink(renewEntityId:)`, then `Lean.connect`.',
+  fields: (t) => ({
+    entity: t.field({ type: Entity, description: 'The entity whose consent ends.', resolve: (notice) => notice.entity }),
+    consentId: t.string({ description: "Lean's id of the consent.", resolve: (notice) => notice.event.consentId }),
+    expiresAt: t.field({ type: 'DateTime', description: 'When the consent ends, as known when the notice was sent.', resolve: (notice) => new Date(notice.event.expiresAt) }),
+    consent: t.field({ type: Consent, nullable: true, description: 'The consent as stored now; null when Lean no longer lists it.', resolve: (notice) => notice.consent ?? null }),
+  }),
+});
+
+interface ConsentChangedShape {
+  readonly entity: EntityRow;
+  readonly consentState: ConsentStateValue;
+}
+
+const ConsentChangedEvent = builder.objectRef<ConsentChangedShape>('ConsentChangedEvent').implement({
+  description: "An entity's consent state moved: revoked at the bank, ended, refused by Lean with CONSENT_EXPIRED, or given again.",
+  fields: (t) => ({
+    entity: t.field({ type: Entity, description: 'The entity whose consent changed.', resolve: (changed) => changed.entity }),
+    consentState: t.field({ type: ConsentState, description: "The entity's consent state as it is now.", resolve: (changed) => changed.consentState }),
   }),
 });
 
@@ -221,6 +252,32 @@ builder.subscriptionFields((t) => ({
       if (entity === undefined) throw notFound('entity');
       const latest = latestRefreshOf(await context.data.refreshStateOf(entity.id));
       return { entity, event, refresh: latest?.refreshId === event.refreshId && latest.leanStatus === event.status ? latest : undefined };
+    },
+  }),
+  consentExpiring: t.field({
+    type: ConsentExpiringEvent,
+    description: "Each consent of the customer's entities that ends within GATEWAY_CONSENT_NOTICE_DAYS (default 7): sent once per consent, by one instance, whatever restarts.",
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'consentExpiring', { customerId: await visibleCustomer(context, customerId.id) }, after),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAllOnce(event);
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      const consent = (await context.data.consentsOf(entity.id)).find((stored) => stored.id === event.consentId);
+      return { entity, event, consent };
+    },
+  }),
+  consentChanged: t.field({
+    type: ConsentChangedEvent,
+    description:
+      "Each move of the consent state of the customer's entities: a consent revoked at the bank (`entity.updated`), refused by Lean with CONSENT_EXPIRED, ended, or given again.",
+    args: { customerId: t.arg.globalID({ for: Customer, required: true, description: 'The global id of the customer.' }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: async (_root, { customerId, after }, context) => eventsOf(context, 'consentChanged', { customerId: await visibleCustomer(context, customerId.id) }, after),
+    resolve: async (event, _args, context) => {
+      context.data.forgetAllOnce(event);
+      const entity = await context.data.entity(event.entityId);
+      if (entity === undefined) throw notFound('entity');
+      return { entity, consentState: consentStateOfEntity(entity, await context.data.consentsOf(entity.id), context.link.consentNoticeMs) };
     },
   }),
   resultsReady: t.field({

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
 import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityRefreshColumns, EntityStatus, Tables } from '../db/tables.js';
+import { consentLapse, isLiveConsentStatus } from '../model/consent-state.js';
 import type { BankDetails, Consent, Entity } from '../model/entity.js';
 import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
@@ -40,6 +41,7 @@ const entityColumns = [
   'entities.accounts_fetched_at',
   'entities.bank_type',
   'entities.lean_created_at',
+  'entities.consent_lapsed_at',
 ] as const;
 
 /** Entities by id, with their customer's app_user_id for access checks. */
@@ -94,6 +96,7 @@ export async function entitiesOfCustomers(db: Kysely<Tables>, customerIds: reado
       accounts_fetched_at: row.accounts_fetched_at,
       bank_type: row.bank_type,
       lean_created_at: row.lean_created_at,
+      consent_lapsed_at: row.consent_lapsed_at,
       app_user_id: row.owner_app_user_id,
     });
   }
@@ -121,11 +124,13 @@ export async function banksByIdentifiers(db: Kysely<Tables>, identifiers: readon
 
 /**
  * Lean's entity list for a customer is the truth: each listed entity is upserted with its consents,
- * and an entity Lean no longer lists is marked disconnected and its cached data deleted.
+ * and an entity Lean no longer lists is marked disconnected and its cached data deleted. Answers the
+ * entities whose consent lapsed or was given again by what the list says.
  */
-export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly Entity[], fetchedAt: Date): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    for (const entity of entities) await upsertEntity(trx, vault, entity, fetchedAt);
+export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDataVault, customerId: string, entities: readonly Entity[], fetchedAt: Date): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    const consentMoved: string[] = [];
+    for (const entity of entities) if (await upsertEntity(trx, vault, entity, fetchedAt)) consentMoved.push(entity.id);
     const listed = entities.map((entity) => entity.id);
     const gone = await trx
       .selectFrom('entities')
@@ -138,15 +143,16 @@ export async function saveCustomerEntities(db: Kysely<Tables>, vault: PersonalDa
       .execute();
     for (const { id } of gone) await disconnectEntity(trx, id);
     await trx.updateTable('customers').set({ entities_fetched_at: fetchedAt }).where('id', '=', customerId).execute();
+    return consentMoved;
   });
 }
 
-/** One entity as Lean answered it (a refresh), in a transaction. */
-export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
-  await inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
+/** One entity as Lean answered it (a refresh), in a transaction; true when its consent lapsed or was given again by what Lean says. */
+export async function saveEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<boolean> {
+  return inTransaction(db, (trx) => upsertEntity(trx, vault, entity, fetchedAt));
 }
 
-async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<void> {
+async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date): Promise<boolean> {
   const permissions = JSON.stringify(entity.permissions);
   // The earliest consent is when the user linked the bank; UAE entities carry none, so first sight counts.
   const consentCreated = (entity.consents ?? []).map((c) => c.createdAt).filter((d): d is Date => d !== null);
@@ -178,10 +184,43 @@ async function upsertEntity(trx: Kysely<Tables>, vault: PersonalDataVault, entit
       })),
     )
     .execute();
-  if (entity.consents === undefined) return;
+  if (entity.consents === undefined) return false;
   await trx.deleteFrom('consents').where('entity_id', '=', entity.id).execute();
   const consents = entity.consents.map((consent, position) => consentValues(vault, entity.id, consent, position));
   if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
+  return recordConsentLapse(trx, entity, fetchedAt);
+}
+
+/**
+ * What the consents Lean listed say of reading the entity's data: revoked or ended marks it lapsed
+ * (from now, if not already); a live consent given or re-activated after the lapse clears it. True
+ * when this write moved it (the row lock makes a concurrent marker's update see it, and do nothing).
+ */
+async function recordConsentLapse(trx: Kysely<Tables>, entity: Entity, fetchedAt: Date): Promise<boolean> {
+  const consents = entity.consents ?? [];
+  if (consents.length === 0) return false;
+  if (consentLapse(consents, fetchedAt) !== undefined) {
+    const marked = await trx.updateTable('entities').set({ consent_lapsed_at: fetchedAt }).where('id', '=', entity.id).where('consent_lapsed_at', 'is', null).executeTakeFirst();
+    return marked.numUpdatedRows > 0n;
+  }
+  const renewedAt = Math.max(
+    ...consents.filter((c) => isLiveConsentStatus(c.status)).map((c) => Math.max(c.createdAt?.getTime() ?? 0, c.statusUpdatedAt?.getTime() ?? 0)),
+  );
+  if (renewedAt <= 0) return false;
+  const cleared = await trx.updateTable('entities').set({ consent_lapsed_at: null }).where('id', '=', entity.id).where('consent_lapsed_at', '<', new Date(renewedAt)).executeTakeFirst();
+  return cleared.numUpdatedRows > 0n;
+}
+
+/** Lean refused a read with CONSENT_EXPIRED: the entity's consent has lapsed from `at`; true when it had not been known to. */
+export async function markConsentLapsed(db: Kysely<Tables>, entityId: string, at: Date): Promise<boolean> {
+  const updated = await db
+    .updateTable('entities')
+    .set({ consent_lapsed_at: at })
+    .where('id', '=', entityId)
+    .where('consent_lapsed_at', 'is', null)
+    .where('status', '<>', 'DISCONNECTED')
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }
 
 function consentValues(vault: PersonalDataVault, entityId: string, consent: Consent, position: number) {

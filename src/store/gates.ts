@@ -9,6 +9,8 @@ export interface EntityGate {
   readonly status: EntityStatus;
   readonly permissions: PermissionSet;
   readonly account_type: string | null;
+  /** When the entity's consent stopped letting its data be read; null while it does. */
+  readonly consent_lapsed_at: Date | null;
 }
 
 /** An account's entity gate. */
@@ -24,6 +26,7 @@ export const entityGateColumns = [
   'entities.status',
   'entities.permissions',
   'entities.account_type',
+  'entities.consent_lapsed_at',
 ] as const;
 
 /** The gate alone, out of a wider row. */
@@ -35,6 +38,7 @@ export function gateOf(row: EntityGate): EntityGate {
     status: row.status,
     permissions: row.permissions,
     account_type: row.account_type,
+    consent_lapsed_at: row.consent_lapsed_at,
   };
 }
 

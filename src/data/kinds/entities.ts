@@ -20,6 +20,8 @@ import {
   type EntityRow,
 } from '../../store/entities-store.js';
 import { refreshStatesOfEntities, type EntityRefreshRow } from '../../store/entity-refresh-store.js';
+import { inTransaction } from '../../store/transaction-scope.js';
+import { announceEvents, publishEvent } from '../../events/bus.js';
 import type { KindContext } from '../context.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
@@ -44,8 +46,13 @@ export async function askEntityList(context: Pick<KindContext, 'lean' | 'now'>, 
   return { customerId, entities: await context.lean.listEntities(customerId), fetchedAt };
 }
 
-export function saveEntityList(db: Kysely<Tables>, vault: PersonalDataVault, list: EntityList): Promise<void> {
-  return saveCustomerEntities(db, vault, list.customerId, list.entities, list.fetchedAt);
+export async function saveEntityList(db: Kysely<Tables>, vault: PersonalDataVault, list: EntityList): Promise<void> {
+  const moved = await inTransaction(db, async (trx) => {
+    const entityIds = await saveCustomerEntities(trx, vault, list.customerId, list.entities, list.fetchedAt);
+    for (const entityId of entityIds) await publishEvent(trx, { topic: 'consentChanged', customerId: list.customerId, entityId });
+    return entityIds.length;
+  });
+  if (moved > 0 && !db.isTransaction) announceEvents(db);
 }
 
 /** Reads the customer's entity list from Lean and stores it. */
@@ -55,11 +62,17 @@ export async function fetchEntityList(context: KindContext, customerId: string):
 
 /**
  * How one entity Lean describes becomes rows (with what `entity.created` says of its bank, when it
- * says it): refreshes and webhooks alike.
+ * says it): refreshes and webhooks alike; `consentChanged` when its consent lapsed or was given again.
  */
 export async function saveLeanEntity(db: Kysely<Tables>, vault: PersonalDataVault, entity: Entity, fetchedAt: Date, bank?: BankDetails): Promise<void> {
   if (bank !== undefined) await upsertBank(db, bank);
-  await saveEntity(db, vault, entity, fetchedAt);
+  // A consent revoked, ended or given again moves the entity's consent state: said in the transaction of the write.
+  const moved = await inTransaction(db, async (trx) => {
+    if (!(await saveEntity(trx, vault, entity, fetchedAt))) return false;
+    await publishEvent(trx, { topic: 'consentChanged', customerId: entity.customerId, entityId: entity.id });
+    return true;
+  });
+  if (moved && !db.isTransaction) announceEvents(db);
 }
 
 /** Reads the entity from Lean again (unknown there: disconnected here); its accounts and identity are fetched again at their next read. */

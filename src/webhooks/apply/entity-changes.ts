@@ -22,7 +22,10 @@ export async function applyEntityReconnected(deps: ApplyDependencies, body: unkn
   });
 }
 
-/** `entity.updated` (a consent changed, revoked …): the entity is read from Lean again, or disconnected when Lean no longer knows it. */
+/**
+ * `entity.updated` (a consent changed, revoked …): the entity is read from Lean again, or disconnected
+ * when Lean no longer knows it (saving it publishes `consentChanged` when its consent lapsed or was given again).
+ */
 export async function applyEntityUpdated(deps: ApplyDependencies, body: unknown, done: FinishWebhook): Promise<WebhookStatus> {
   const parsed = entityUpdatedPayload.safeParse(body);
   const payload = parsed.success ? parsed.data : undefined;
