@@ -16,7 +16,7 @@ export type { BalanceRow } from './kinds/balance.js';
 
 /** A transaction's charges as stored (`transactions.charges`). */
 export type TransactionChargesJson = NonNullable<TransactionRow['charges']>;
-export type { DatasetItemRow } from './account-datasets.js';
+export type { DatasetItemRow, DatasetRead } from './account-datasets.js';
 export type { BeneficiariesRead, BeneficiaryDetails, BeneficiaryPersonal } from './kinds/beneficiaries.js';
 export type { DirectDebitDetails, DirectDebitPersonal, DirectDebitsRead } from './kinds/direct-debits.js';
 export type { PartiesRead, PartyDetails, PartyPersonal } from './kinds/parties.js';
