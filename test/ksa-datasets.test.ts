@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './kit/database.js';
+import { createCustomer, leanCalls, linkBank, resetLeanCalls, type CreatedCustomer } from './kit/flows.js';
+import { startTestGateway, type TestGateway } from './kit/gateway.js';
+import { postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse } from './kit/graphql.js';
+
+const SERVICE_KEY = 'svc_ksa_datasets_0123456789abcdef012345';
+const JWT_SECRET = 'ksa-datasets-jwt-secret-0123456789abcdef';
+const KSA_PERMISSIONS = ['identity', 'accounts', 'balance', 'transactions', 'identities', 'scheduled_payments', 'standing_orders', 'direct_debits', 'beneficiaries'];
+const DATASET_ENDPOINTS = ['beneficiaries', 'direct-debits', 'scheduled-payments', 'standing-orders', 'identities'].map((path) => `GET /data/v2/accounts/{account_id}/${path}`);
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+const OUTCOME = '__typename ... on LeanOutcome { message } ... on PermissionNotGranted { permission } ... on DatasetNotOffered { dataset }';
+const MONEY = '{ amount currency }';
+/** Every account of every entity of the customer, with its five SAMA datasets; `personal` adds the fields that need identity:read. */
+const datasetsQuery = (personal: boolean) => `query ($id: ID!) { customer(id: $id) { entities { leanEntityId accounts { ... on AccountList { accounts { leanAccountId
+  beneficiaries { ${OUTCOME} ... on BeneficiaryList { fetchedAt stale items { beneficiaryId type reference bank { identification name } ${personal ? 'holderName holderShortName account { schemeName identification name }' : ''} } } }
+  directDebits { ${OUTCOME} ... on DirectDebitList { items { directDebitId status statusCode frequency frequencyCode previousPaymentAt previousPaymentAmount ${MONEY} ${personal ? 'name' : ''} } } }
+  scheduledPayments { ${OUTCOME} ... on ScheduledPaymentList { items { scheduledPaymentId timing scheduledAt amount ${MONEY} bank { identification } ${personal ? 'account { identification }' : ''} } } }
+  standingOrders { ${OUTCOME} ... on StandingOrderList { items { standingOrderId status frequency interval nextPaymentAt nextPaymentAmount ${MONEY} firstPaymentAmount ${MONEY} } } }
+  parties { ${OUTCOME} ... on PartyList { items { partyId partyType partyTypeCode accountRole ${personal ? 'fullLegalName name emailAddress mobileNumber nationalId birthDate address' : ''} } } }
+} } } } } }`;
+
+type Item = Record<string, unknown>;
+interface DatasetAnswer {
+  __typename: string;
+  permission?: string;
+  dataset?: string;
+  items?: Item[];
+  stale?: boolean;
+}
+interface AccountAnswer {
+  leanAccountId: string;
+  beneficiaries: DatasetAnswer;
+  directDebits: DatasetAnswer;
+  scheduledPayments: DatasetAnswer;
+  standingOrders: DatasetAnswer;
+  parties: DatasetAnswer;
+}
+const FIELDS = ['beneficiaries', 'directDebits', 'scheduledPayments', 'standingOrders', 'parties'] as const;
+
+function accountsOf(answer: GraphQLResponse, entityId: string): AccountAnswer[] {
+  const entities = (answer.body.data?.['customer'] as { entities: { leanEntityId: string; accounts: { accounts?: AccountAnswer[] } }[] } | undefined)?.entities ?? [];
+  return entities.find((entity) => entity.leanEntityId === entityId)?.accounts.accounts ?? [];
+}
+
+describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standing orders and parties of every account', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+  let customer: CreatedCustomer;
+  let ksa: { id: string; accountIds: string[] };
+  const fullKsa: { id: string; accountIds: string[] }[] = [];
+  let uae: { id: string; accountIds: string[] };
+  let withoutBeneficiaries: { id: string; accountIds: string[] };
+  let first: GraphQLResponse;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ksa_datasets');
+    gateway = await startTestGateway({
+      ...database.env,
+      LEAN_API_VERSION: 'v2',
+      GATEWAY_API_KEYS: SERVICE_KEY,
+      GATEWAY_JWT_SECRET: JWT_SECRET,
+      GATEWAY_JWT_ISSUER: TEST_ISSUER,
+      GATEWAY_JWT_AUDIENCE: TEST_AUDIENCE,
+    });
+    customer = await createCustomer(gateway, 'ksa-datasets-user', { token: SERVICE_KEY });
+    // The emulator gives an entity a savings account (which a standing order feeds) by chance: link until one has it.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const linked = await linkBank(gateway, customer.leanCustomerId, 'LEA1_SAMAOB_SAU', KSA_PERMISSIONS);
+      fullKsa.push(linked);
+      if ((gateway.sandbox?.state.accountsOf(linked.id) ?? []).some((account) => account.type === 'Savings')) break;
+    }
+    ksa = fullKsa.at(-1) ?? { id: '', accountIds: [] };
+    uae = await linkBank(gateway, customer.leanCustomerId, 'LEANMB1');
+    withoutBeneficiaries = await linkBank(gateway, customer.leanCustomerId, 'LEA2_SAMAOB_SAU', KSA_PERMISSIONS.filter((p) => p !== 'beneficiaries'));
+    await resetLeanCalls(gateway);
+    first = await postGraphQL(gateway.url, datasetsQuery(true), { token: SERVICE_KEY, variables: { id: customer.id } });
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it('one query reads all five datasets of every account of the KSA entity linked with all nine permissions, one Lean call per account and dataset (none for the UAE)', async () => {
+    expect(first.body.errors).toBeUndefined();
+    const accounts = accountsOf(first, ksa.id);
+    expect(accounts.map((a) => a.leanAccountId).sort()).toEqual([...ksa.accountIds].sort());
+    const typenames = { beneficiaries: 'BeneficiaryList', directDebits: 'DirectDebitList', scheduledPayments: 'ScheduledPaymentList', standingOrders: 'StandingOrderList', parties: 'PartyList' };
+    for (const account of accounts) for (const field of FIELDS) expect(account[field].__typename, field).toBe(typenames[field]);
+    // The current account carries each dataset; money is exact decimal text; enums are known values.
+    const current = accounts.find((a) => (a.beneficiaries.items ?? []).length > 0);
+    expect(current).toBeDefined();
+    const beneficiary = current?.beneficiaries.items?.[0] as { holderName: string; account: { schemeName: string; identification: string }; bank: { identification: string } };
+    expect(beneficiary.holderName).toEqual(expect.any(String));
+    expect(beneficiary.account).toMatchObject({ schemeName: 'IBAN', identification: expect.stringMatching(/^SA\d{2}/) });
+    expect(beneficiary.bank.identification).toMatch(/^KSAOB\./);
+    const debit = current?.directDebits.items?.[0] as { status: string; frequency: string; previousPaymentAmount: { amount: string; currency: string }; previousPaymentAt: string };
+    expect(debit).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', previousPaymentAmount: { amount: expect.stringMatching(DECIMAL), currency: 'SAR' } });
+    expect(Number.isNaN(Date.parse(debit.previousPaymentAt))).toBe(false);
+    expect(current?.scheduledPayments.items?.[0]).toMatchObject({ timing: 'EXECUTION', amount: { amount: expect.stringMatching(DECIMAL), currency: 'SAR' } });
+    // The monthly transfer into savings, on the current account.
+    expect(current?.standingOrders.items?.[0]).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', nextPaymentAmount: { amount: expect.stringMatching(DECIMAL) } });
+    const party = current?.parties.items?.[0] as { partyType: string; partyTypeCode: string; fullLegalName: string; birthDate: string };
+    expect(party).toMatchObject({ partyType: 'SOLE', partyTypeCode: 'SOLE', fullLegalName: expect.any(String), birthDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const { calls } = await leanCalls(gateway);
+    const granted = fullKsa.reduce((sum, entity) => sum + entity.accountIds.length, 0);
+    for (const endpoint of DATASET_ENDPOINTS) {
+      // The entity without `beneficiaries` is not asked for them.
+      const expected = endpoint.endsWith('/beneficiaries') ? granted : granted + withoutBeneficiaries.accountIds.length;
+      expect(calls[endpoint] ?? 0, endpoint).toBe(expected);
+    }
+  });
+
+  it('the UAE entity answers DatasetNotOffered for each, without asking Lean; the emulator itself answers UNSUPPORTED, which the client reads as not offered', async () => {
+    const accounts = accountsOf(first, uae.id);
+    expect(accounts.length).toBe(uae.accountIds.length);
+    for (const account of accounts) for (const field of FIELDS) expect(account[field], field).toMatchObject({ __typename: 'DatasetNotOffered' });
+    expect(accounts[0]?.parties.dataset).toBe('identities');
+    const accountId = uae.accountIds[0] ?? '';
+    const direct = await gateway.lean.beneficiaries(uae.id, accountId);
+    expect(direct).toMatchObject({ kind: 'ok', data: { offered: false } });
+    expect(await gateway.lean.accountParties(ksa.id, ksa.accountIds[0] ?? '')).toMatchObject({ kind: 'ok', data: { offered: true } });
+  });
+
+  it('an entity linked without `beneficiaries` answers PermissionNotGranted for them, and its other datasets', async () => {
+    const accounts = accountsOf(first, withoutBeneficiaries.id);
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const account of accounts) {
+      expect(account.beneficiaries).toMatchObject({ __typename: 'PermissionNotGranted', permission: 'beneficiaries' });
+      expect(account.directDebits.__typename).toBe('DirectDebitList');
+      expect(account.parties.__typename).toBe('PartyList');
+    }
+  });
+
+  it('the same query again costs no Lean call and answers the same', async () => {
+    await resetLeanCalls(gateway);
+    const again = await postGraphQL(gateway.url, datasetsQuery(true), { token: SERVICE_KEY, variables: { id: customer.id } });
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual(first.body.data);
+    const { total } = await leanCalls(gateway);
+    expect(total).toBe(0);
+  });
+
+  it('an end user without identity:read reads what is not personal; each personal field is FORBIDDEN and the rest stands', async () => {
+    const withoutScope = await signEndUserJwt(JWT_SECRET, { sub: 'ksa-datasets-user' });
+    const refused = await postGraphQL(gateway.url, datasetsQuery(true), { token: withoutScope, variables: { id: customer.id } });
+    const forbidden = (refused.body.errors ?? []).filter((error) => error.extensions?.['code'] === 'FORBIDDEN');
+    expect(forbidden.length).toBeGreaterThan(0);
+    expect((refused.body.errors ?? []).every((error) => error.extensions?.['code'] === 'FORBIDDEN')).toBe(true);
+    const forbiddenFields = new Set(forbidden.map((error) => String((error as { path?: (string | number)[] }).path?.at(-1))));
+    expect([...forbiddenFields].sort()).toEqual(['account', 'address', 'birthDate', 'emailAddress', 'fullLegalName', 'holderName', 'holderShortName', 'mobileNumber', 'name', 'nationalId'].sort());
+    const current = accountsOf(refused, ksa.id).find((a) => (a.beneficiaries.items ?? []).length > 0);
+    expect(current?.beneficiaries.items?.[0]).toMatchObject({ beneficiaryId: expect.any(String), holderName: null, account: null });
+    expect(current?.parties.items?.[0]).toMatchObject({ partyType: 'SOLE', fullLegalName: null });
+    // Without the personal fields the same user reads everything, error-free.
+    const plain = await postGraphQL(gateway.url, datasetsQuery(false), { token: withoutScope, variables: { id: customer.id } });
+    expect(plain.body.errors).toBeUndefined();
+    const withScope = await signEndUserJwt(JWT_SECRET, { sub: 'ksa-datasets-user', scope: 'identity:read' });
+    const allowed = await postGraphQL(gateway.url, datasetsQuery(true), { token: withScope, variables: { id: customer.id } });
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data).toEqual(first.body.data);
+  });
+
+  it('the rows hold the amounts as numeric and no clear IBAN or name: the personal part of each item is sealed', async () => {
+    const clear = accountsOf(first, ksa.id).flatMap((account) => [
+      ...(account.beneficiaries.items ?? []).flatMap((item) => {
+        const b = item as { holderName: string | null; holderShortName: string | null; account: { identification: string | null; name: string | null } | null };
+        return [b.holderName, b.holderShortName, b.account?.identification, b.account?.name];
+      }),
+      ...(account.directDebits.items ?? []).map((item) => (item as { name: string | null }).name),
+      ...(account.scheduledPayments.items ?? []).map((item) => (item as { account: { identification: string | null } | null }).account?.identification),
+      ...(account.parties.items ?? []).flatMap((item) => {
+        const p = item as Record<string, string | null>;
+        return [p['fullLegalName'], p['name'], p['emailAddress'], p['mobileNumber'], p['nationalId'], p['address']];
+      }),
+    ]);
+    const values = clear.filter((value): value is string => typeof value === 'string' && value.length >= 4);
+    expect(values.length).toBeGreaterThan(5);
+    const { rows } = await sql<{ text: string | null }>`select string_agg(i::text, ' ') as text from account_dataset_items i`.execute(gateway.database.db);
+    const text = rows[0]?.text ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    for (const value of values) expect(text.includes(value), 'a personal value is stored in clear').toBe(false);
+    const items = await gateway.database.db.selectFrom('account_dataset_items').select(['dataset', 'personal', 'amount']).execute();
+    expect(items.filter((item) => item.personal !== null).every((item) => /^v1\.[\w-]+\.[\w-]{16}\./.test(item.personal ?? ''))).toBe(true);
+    const { rows: types } = await sql<{ type: string }>`select pg_typeof(amount)::text as type from account_dataset_items where amount is not null limit 1`.execute(gateway.database.db);
+    expect(types[0]?.type).toBe('numeric');
+    // The not-offered answers of the UAE are not rows of Lean's: the gateway knew without asking.
+    const uaeReads = await gateway.database.db.selectFrom('account_dataset_reads').select('account_id').where('account_id', 'in', uae.accountIds).execute();
+    expect(uaeReads).toEqual([]);
+  });
+});
