@@ -93,17 +93,17 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     const current = accounts.find((a) => (a.beneficiaries.items ?? []).length > 0);
     expect(current).toBeDefined();
     const beneficiary = current?.beneficiaries.items?.[0] as { holderName: string; account: { schemeName: string; identification: string }; bank: { identification: string } };
-    expect(beneficiary.holderName).toEqual(expect.any(String));
-    expect(beneficiary.account).toMatchObject({ schemeName: 'IBAN', identification: expect.stringMatching(/^SA\d{2}/) });
+    expect(beneficiary.holderName).toEqual(expect.any(String) as unknown);
+    expect(beneficiary.account).toMatchObject({ schemeName: 'IBAN', identification: expect.stringMatching(/^SA\d{2}/) as unknown });
     expect(beneficiary.bank.identification).toMatch(/^KSAOB\./);
     const debit = current?.directDebits.items?.[0] as { status: string; frequency: string; previousPaymentAmount: { amount: string; currency: string }; previousPaymentAt: string };
-    expect(debit).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', previousPaymentAmount: { amount: expect.stringMatching(DECIMAL), currency: 'SAR' } });
+    expect(debit).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', previousPaymentAmount: { amount: expect.stringMatching(DECIMAL) as unknown, currency: 'SAR' } });
     expect(Number.isNaN(Date.parse(debit.previousPaymentAt))).toBe(false);
-    expect(current?.scheduledPayments.items?.[0]).toMatchObject({ timing: 'EXECUTION', amount: { amount: expect.stringMatching(DECIMAL), currency: 'SAR' } });
+    expect(current?.scheduledPayments.items?.[0]).toMatchObject({ timing: 'EXECUTION', amount: { amount: expect.stringMatching(DECIMAL) as unknown, currency: 'SAR' } });
     // The monthly transfer into savings, on the current account.
-    expect(current?.standingOrders.items?.[0]).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', nextPaymentAmount: { amount: expect.stringMatching(DECIMAL) } });
+    expect(current?.standingOrders.items?.[0]).toMatchObject({ status: 'ACTIVE', frequency: 'MONTHLY', nextPaymentAmount: { amount: expect.stringMatching(DECIMAL) as unknown } });
     const party = current?.parties.items?.[0] as { partyType: string; partyTypeCode: string; fullLegalName: string; birthDate: string };
-    expect(party).toMatchObject({ partyType: 'SOLE', partyTypeCode: 'SOLE', fullLegalName: expect.any(String), birthDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(party).toMatchObject({ partyType: 'SOLE', partyTypeCode: 'SOLE', fullLegalName: expect.any(String) as unknown, birthDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown });
     const { calls } = await leanCalls(gateway);
     const granted = fullKsa.reduce((sum, entity) => sum + entity.accountIds.length, 0);
     for (const endpoint of DATASET_ENDPOINTS) {
@@ -124,7 +124,7 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     expect(await gateway.lean.accountParties(ksa.id, ksa.accountIds[0] ?? '')).toMatchObject({ kind: 'ok', data: { offered: true } });
   });
 
-  it('an entity linked without `beneficiaries` answers PermissionNotGranted for them, and its other datasets', async () => {
+  it('an entity linked without `beneficiaries` answers PermissionNotGranted for them, and its other datasets', () => {
     const accounts = accountsOf(first, withoutBeneficiaries.id);
     expect(accounts.length).toBeGreaterThan(0);
     for (const account of accounts) {
@@ -152,7 +152,7 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     const forbiddenFields = new Set(forbidden.map((error) => String((error as { path?: (string | number)[] }).path?.at(-1))));
     expect([...forbiddenFields].sort()).toEqual(['account', 'address', 'birthDate', 'emailAddress', 'fullLegalName', 'holderName', 'holderShortName', 'mobileNumber', 'name', 'nationalId'].sort());
     const current = accountsOf(refused, ksa.id).find((a) => (a.beneficiaries.items ?? []).length > 0);
-    expect(current?.beneficiaries.items?.[0]).toMatchObject({ beneficiaryId: expect.any(String), holderName: null, account: null });
+    expect(current?.beneficiaries.items?.[0]).toMatchObject({ beneficiaryId: expect.any(String) as unknown, holderName: null, account: null });
     expect(current?.parties.items?.[0]).toMatchObject({ partyType: 'SOLE', fullLegalName: null });
     // Without the personal fields the same user reads everything, error-free.
     const plain = await postGraphQL(gateway.url, datasetsQuery(false), { token: withoutScope, variables: { id: customer.id } });
