@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './kit/database.js';
-import { createCustomer, leanCalls, linkBank, resetLeanCalls, type CreatedCustomer } from './kit/flows.js';
+import { createCustomer, globalId, leanCalls, linkBank, refreshApplied, resetLeanCalls, type CreatedCustomer } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse } from './kit/graphql.js';
 
@@ -60,6 +60,7 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     gateway = await startTestGateway({
       ...database.env,
       LEAN_API_VERSION: 'v2',
+      LEAN_SANDBOX_REFRESH_WEBHOOKS: 'true',
       GATEWAY_API_KEYS: SERVICE_KEY,
       GATEWAY_JWT_SECRET: JWT_SECRET,
       GATEWAY_JWT_ISSUER: TEST_ISSUER,
@@ -143,6 +144,17 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     expect(total).toBe(0);
   });
 
+  it("after Lean reads the bank again (entity.data.refresh.updated), the next read asks Lean once per account and dataset again", async () => {
+    const started = await postGraphQL(gateway.url, 'mutation ($id: ID!) { requestDataRefresh(entityId: $id) { __typename } }', { token: SERVICE_KEY, variables: { id: globalId('Entity', ksa.id) } });
+    expect(started.body.data?.['requestDataRefresh']).toEqual({ __typename: 'DataRefreshRequested' });
+    await refreshApplied(gateway, ksa.id, { count: 2 });
+    await resetLeanCalls(gateway);
+    const after = await postGraphQL(gateway.url, datasetsQuery(true), { token: SERVICE_KEY, variables: { id: customer.id } });
+    expect(after.body.errors).toBeUndefined();
+    const { calls } = await leanCalls(gateway);
+    for (const endpoint of DATASET_ENDPOINTS) expect(calls[endpoint] ?? 0, endpoint).toBe(ksa.accountIds.length);
+  });
+
   it('an end user without identity:read reads what is not personal; each personal field is FORBIDDEN and the rest stands', async () => {
     const withoutScope = await signEndUserJwt(JWT_SECRET, { sub: 'ksa-datasets-user' });
     const refused = await postGraphQL(gateway.url, datasetsQuery(true), { token: withoutScope, variables: { id: customer.id } });
@@ -160,7 +172,8 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     const withScope = await signEndUserJwt(JWT_SECRET, { sub: 'ksa-datasets-user', scope: 'identity:read' });
     const allowed = await postGraphQL(gateway.url, datasetsQuery(true), { token: withScope, variables: { id: customer.id } });
     expect(allowed.body.errors).toBeUndefined();
-    expect(allowed.body.data).toEqual(first.body.data);
+    const asService = await postGraphQL(gateway.url, datasetsQuery(true), { token: SERVICE_KEY, variables: { id: customer.id } });
+    expect(allowed.body.data).toEqual(asService.body.data);
   });
 
   it('the rows hold the amounts as numeric and no clear IBAN or name: the personal part of each item is sealed', async () => {

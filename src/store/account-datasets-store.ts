@@ -138,3 +138,9 @@ export async function saveDataset(
     return true;
   });
 }
+
+/** Lean read the bank again: the next read of any dataset of these accounts asks Lean (the copies stay, for stale-if-error). */
+export async function expireDatasets(db: Kysely<Tables>, accountIds: readonly string[]): Promise<void> {
+  if (accountIds.length === 0) return;
+  await db.updateTable('account_dataset_reads').set({ fetched_at: new Date(0) }).where('account_id', 'in', accountIds).execute();
+}
