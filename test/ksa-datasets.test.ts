@@ -204,3 +204,30 @@ describe('KSA datasets: beneficiaries, direct debits, scheduled payments, standi
     expect(uaeReads).toEqual([]);
   });
 });
+
+describe("KSA datasets under Lean's v1 API, which has none of them", () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ksa_datasets_v1');
+    gateway = await startTestGateway({ ...database.env, LEAN_API_VERSION: 'v1', GATEWAY_API_KEYS: SERVICE_KEY });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it('a KSA entity with every permission answers DatasetNotOffered for each dataset, and the answer is kept', async () => {
+    const customer = await createCustomer(gateway, 'ksa-datasets-v1-user', { token: SERVICE_KEY });
+    const entity = await linkBank(gateway, customer.leanCustomerId, 'LEA1_SAMAOB_SAU', KSA_PERMISSIONS);
+    const answer = await postGraphQL(gateway.url, datasetsQuery(true), { token: SERVICE_KEY, variables: { id: customer.id } });
+    expect(answer.body.errors).toBeUndefined();
+    const accounts = accountsOf(answer, entity.id);
+    expect(accounts.length).toBe(entity.accountIds.length);
+    for (const account of accounts) for (const field of FIELDS) expect(account[field], field).toMatchObject({ __typename: 'DatasetNotOffered' });
+    const kept = await gateway.database.db.selectFrom('account_dataset_reads').select(['dataset', 'offered']).where('account_id', 'in', entity.accountIds).execute();
+    expect(kept.length).toBe(entity.accountIds.length * FIELDS.length);
+    expect(kept.every((read) => !read.offered)).toBe(true);
+  });
+});
