@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from './kit/database.js';
 import { createCustomer, globalId, leanCalls, linkBank, refreshApplied, resetLeanCalls, type CreatedCustomer } from './kit/flows.js';
 import { startTestGateway, type TestGateway } from './kit/gateway.js';
 import { postGraphQL, signEndUserJwt, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse } from './kit/graphql.js';
+import { postmanSample, startLeanV2Double, v2ClientOf } from './kit/lean-v2.js';
 
 const SERVICE_KEY = 'svc_ksa_datasets_0123456789abcdef012345';
 const JWT_SECRET = 'ksa-datasets-jwt-secret-0123456789abcdef';
@@ -229,5 +230,44 @@ describe("KSA datasets under Lean's v1 API, which has none of them", () => {
     const kept = await gateway.database.db.selectFrom('account_dataset_reads').select(['dataset', 'offered']).where('account_id', 'in', entity.accountIds).execute();
     expect(kept.length).toBe(entity.accountIds.length * FIELDS.length);
     expect(kept.every((read) => !read.offered)).toBe(true);
+  });
+});
+
+describe("Lean's own KSA samples of the five datasets (v2.md §4.5–4.9), through the v2 client", () => {
+  it('each parses into the model, amounts as the exact text Lean wrote; UNSUPPORTED as an envelope status is not offered too', async () => {
+    const double = await startLeanV2Double();
+    const { lean } = v2ClientOf(double);
+    try {
+      const samples: [string, string][] = [
+        ['beneficiaries', 'Get Beneficiaries'],
+        ['direct-debits', 'Get Direct Debits'],
+        ['scheduled-payments', 'Get Scheduled Payments'],
+        ['standing-orders', 'Get Standing Orders'],
+        ['identities', 'Get identities'],
+      ];
+      for (const [path, name] of samples) double.answer('GET', new RegExp(`^/data/v2/accounts/acc-1/${path}$`), () => ({ body: postmanSample('KSA', name) }));
+      const [beneficiaries, debits, scheduled, orders, parties] = await Promise.all([
+        lean.beneficiaries('ent-1', 'acc-1'),
+        lean.directDebits('ent-1', 'acc-1'),
+        lean.scheduledPayments('ent-1', 'acc-1'),
+        lean.standingOrders('ent-1', 'acc-1'),
+        lean.accountParties('ent-1', 'acc-1'),
+      ]);
+      const itemsOf = <T>(result: { kind: string; data?: { offered: boolean; items?: readonly T[] } }): readonly T[] => (result.kind === 'ok' && result.data?.offered ? (result.data.items ?? []) : []);
+      expect(itemsOf(beneficiaries)[0]).toMatchObject({ id: '196784', holderName: 'Ahmed Mohammed Al-Saud', agent: { identification: 'KSAOB.SASABB' }, reference: 'KSA_OB_ACTIVATED' });
+      expect(itemsOf(debits)[0]).toMatchObject({ status: 'ACTIVE', previousPaymentAmount: { amount: '136.13', currency: 'SAR' } });
+      expect(itemsOf(scheduled)[0]).toMatchObject({ type: expect.stringMatching(/^(ARRIVAL|EXECUTION)$/) as unknown, amount: { currency: 'SAR' } });
+      // `10.0` stays `10.0`: never through a double.
+      expect(itemsOf(orders).map((order) => (order as { nextPaymentAmount: { amount: string } | null }).nextPaymentAmount?.amount)).toContain('10.0');
+      expect(itemsOf(parties)[0]).toMatchObject({ partyType: 'JOINT', partyId: expect.any(String) as unknown });
+      expect(itemsOf(parties).map((party) => (party as { accountRole: string | null }).accountRole)).toEqual(expect.arrayContaining(['POWER_OF_ATTORNEY']));
+
+      const unsupported = JSON.stringify({ status: 'UNSUPPORTED', results_id: null, message: 'not supported', meta: null, timestamp: '2026-05-10T12:34:28Z', status_detail: null, data: null });
+      double.answer('GET', '/data/v2/accounts/acc-2/beneficiaries', () => ({ body: unsupported }));
+      expect(await lean.beneficiaries('ent-1', 'acc-2')).toMatchObject({ kind: 'ok', data: { offered: false } });
+    } finally {
+      await lean.close();
+      await double.close();
+    }
   });
 });
