@@ -213,6 +213,7 @@ export type WebResultsReadySubscriptionVariables = Exact<{
 
 
 export type WebResultsReadySubscription = { resultsReady:
+    | { __typename: 'AccountDatasetReady' }
     | { __typename: 'AccountsReady', resultsId: string }
     | { __typename: 'BalanceReady', resultsId: string }
     | { __typename: 'IdentityReady', resultsId: string }
