@@ -82,6 +82,12 @@ export interface CacheConfig {
   readonly accountsMs: number;
   readonly balanceMs: number;
   readonly identityMs: number;
+  /** SAMA's per-account datasets, each its own window (a "not offered" answer is kept as long). */
+  readonly beneficiariesMs: number;
+  readonly directDebitsMs: number;
+  readonly scheduledPaymentsMs: number;
+  readonly standingOrdersMs: number;
+  readonly partiesMs: number;
   /** Transactions of days before the fetch never expire; a range reaching the day of the fetch does. */
   readonly recentTransactionsMs: number;
   /** Lean's bank catalogue, the same for every customer. */
@@ -214,6 +220,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     accountsMs: (parsed.CACHE_TTL_ACCOUNTS_SECONDS ?? 3_600) * 1_000,
     balanceMs: (parsed.CACHE_TTL_BALANCE_SECONDS ?? 300) * 1_000,
     identityMs: (parsed.CACHE_TTL_IDENTITY_SECONDS ?? 86_400) * 1_000,
+    beneficiariesMs: (parsed.CACHE_TTL_BENEFICIARIES_SECONDS ?? 3_600) * 1_000,
+    directDebitsMs: (parsed.CACHE_TTL_DIRECT_DEBITS_SECONDS ?? 3_600) * 1_000,
+    scheduledPaymentsMs: (parsed.CACHE_TTL_SCHEDULED_PAYMENTS_SECONDS ?? 3_600) * 1_000,
+    standingOrdersMs: (parsed.CACHE_TTL_STANDING_ORDERS_SECONDS ?? 3_600) * 1_000,
+    partiesMs: (parsed.CACHE_TTL_PARTIES_SECONDS ?? 86_400) * 1_000,
     recentTransactionsMs: (parsed.CACHE_TTL_RECENT_TRANSACTIONS_SECONDS ?? 900) * 1_000,
     banksMs: (parsed.CACHE_TTL_BANKS_SECONDS ?? 3_600) * 1_000,
   };
@@ -258,6 +269,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       cache.balanceMs,
       cache.identityMs,
       cache.recentTransactionsMs,
+      cache.beneficiariesMs,
+      cache.directDebitsMs,
+      cache.scheduledPaymentsMs,
+      cache.standingOrdersMs,
+      cache.partiesMs,
     ),
     metrics: { port: parsed.GATEWAY_METRICS_PORT },
     tracing: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''), serviceName: parsed.OTEL_SERVICE_NAME ?? 'lean-graphql-gateway' },

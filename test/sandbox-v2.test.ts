@@ -310,9 +310,15 @@ describe('v2 error bodies (Lean’s samples: results_id on all but CONSENT_EXPIR
     await expectError('/data/v2/refreshes', 403, 'CONSENT_EXPIRED', false, 'POST', { entity_id: entityId });
   });
 
-  it('403 PERMISSION_NOT_GRANTED for a dataset the entity was not linked with; 400 UNSUPPORTED_ACCOUNT_TYPE for identity of a business', async () => {
+  it('400 UNSUPPORTED for a KSA dataset in the UAE; 403 PERMISSION_NOT_GRANTED for a dataset the entity was not linked with; 400 UNSUPPORTED_ACCOUNT_TYPE for identity of a business', async () => {
     const uae = await linked(lean, 'LEANMB1');
-    const beneficiaries = await lean.v2('GET', `/data/v2/accounts/${uae.accountId}/beneficiaries?entity_id=${uae.entityId}`);
+    for (const path of ['beneficiaries', 'direct-debits', 'scheduled-payments', 'standing-orders', 'identities']) {
+      const answer = await lean.v2('GET', `/data/v2/accounts/${uae.accountId}/${path}?entity_id=${uae.entityId}`);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toMatchObject({ status: 'UNSUPPORTED', results_id: expect.any(String) as unknown, metadata: null });
+    }
+    const ksa = await linked(lean, 'LEA1_SAMAOB_SAU', { permissions: ['identity', 'accounts', 'balance', 'transactions'] });
+    const beneficiaries = await lean.v2('GET', `/data/v2/accounts/${ksa.accountId}/beneficiaries?entity_id=${ksa.entityId}`);
     expect(beneficiaries.status).toBe(403);
     expect(beneficiaries.body).toMatchObject({ status: 'PERMISSION_NOT_GRANTED' });
     const customer = (await lean.raw('POST', '/customers/v1/', { app_user_id: 'v2-business' })).body as { customer_id: string };

@@ -195,6 +195,11 @@ export const variables = {
   CACHE_TTL_ACCOUNTS_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds an entity\'s account list is served from the cache', echo: true },
   CACHE_TTL_BALANCE_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds a balance is served from the cache', echo: true },
   CACHE_TTL_IDENTITY_SECONDS: { schema: integer(0, 31_536_000), expects: 'seconds an identity is served from the cache', echo: true },
+  CACHE_TTL_BENEFICIARIES_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds an account's beneficiaries are served from the cache", echo: true },
+  CACHE_TTL_DIRECT_DEBITS_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds an account's direct debits are served from the cache", echo: true },
+  CACHE_TTL_SCHEDULED_PAYMENTS_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds an account's scheduled payments are served from the cache", echo: true },
+  CACHE_TTL_STANDING_ORDERS_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds an account's standing orders are served from the cache", echo: true },
+  CACHE_TTL_PARTIES_SECONDS: { schema: integer(0, 31_536_000), expects: "seconds an account's parties are served from the cache", echo: true },
   CACHE_TTL_RECENT_TRANSACTIONS_SECONDS: {
     schema: integer(0, 31_536_000),
     expects: 'seconds transactions of a range reaching today are served from the cache',

@@ -5,6 +5,7 @@ import type { DataKind, RefreshRequestResult } from '../model/results.js';
 import { datasetRead, orderOfRefresh, type DataRefresh, type RefreshMoment } from '../model/refresh.js';
 import { LeanApiError } from '../model/upstream-errors.js';
 import { accountsOfEntities, type EntityAccounts } from '../store/accounts-store.js';
+import { expireDatasets } from '../store/account-datasets-store.js';
 import { recordRefreshState, refreshStateOf, type EntityRefreshRow } from '../store/entity-refresh-store.js';
 import { gateOf, type EntityGate } from '../store/gates.js';
 import { accountsKind } from './kinds/accounts.js';
@@ -90,6 +91,8 @@ export async function readRefreshedEntity(context: LeanAnswerContext, entity: En
     else skipped.push(`transactions of ${accountId}: ${status?.transactions ?? 'not reported'}`);
   }
   await Promise.all(reads);
+  // SAMA's per-account datasets are not read ahead: their next read asks Lean.
+  writes.push((db) => expireDatasets(db, accountIds));
   return { entity, writes, skipped };
 }
 

@@ -18,6 +18,11 @@ import { DataScope } from './data-scope.js';
 import { requestRefreshAtLean } from './entity-refresh.js';
 import { recordConsentRefusal } from './lean-answer.js';
 import type { BalanceRow } from './kinds/balance.js';
+import type { BeneficiariesRead } from './kinds/beneficiaries.js';
+import type { DirectDebitsRead } from './kinds/direct-debits.js';
+import type { PartiesRead } from './kinds/parties.js';
+import type { ScheduledPaymentsRead } from './kinds/scheduled-payments.js';
+import type { StandingOrdersRead } from './kinds/standing-orders.js';
 import { mergeBankLists, type BankListing } from './kinds/banks.js';
 import { adoptFromLean, createAtLean } from './kinds/customers.js';
 import { disconnectAtLean, fetchEntityList, refreshEntityFromLean } from './kinds/entities.js';
@@ -308,6 +313,27 @@ export class GatewayData {
 
   async identityOf(entityId: string): Promise<Outcome<IdentityRow> | undefined> {
     return this.loaders.identityByEntity.load(entityId);
+  }
+
+  // SAMA's per-account datasets: each read through the store within its own freshness window.
+  beneficiariesOf(accountId: string): Promise<Outcome<BeneficiariesRead> | undefined> {
+    return this.loaders.beneficiariesByAccount.load(accountId);
+  }
+
+  directDebitsOf(accountId: string): Promise<Outcome<DirectDebitsRead> | undefined> {
+    return this.loaders.directDebitsByAccount.load(accountId);
+  }
+
+  scheduledPaymentsOf(accountId: string): Promise<Outcome<ScheduledPaymentsRead> | undefined> {
+    return this.loaders.scheduledPaymentsByAccount.load(accountId);
+  }
+
+  standingOrdersOf(accountId: string): Promise<Outcome<StandingOrdersRead> | undefined> {
+    return this.loaders.standingOrdersByAccount.load(accountId);
+  }
+
+  partiesOf(accountId: string): Promise<Outcome<PartiesRead> | undefined> {
+    return this.loaders.partiesByAccount.load(accountId);
   }
 
   /** The account's balance and every range of its transactions are fetched again at their next read. */

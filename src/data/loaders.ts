@@ -2,6 +2,11 @@ import type { KindContext } from './context.js';
 import { accountByIdLoader, accountsByEntityLoader } from './kinds/accounts.js';
 import { balanceByAccountLoader } from './kinds/balance.js';
 import { bankListByAccountTypeLoader } from './kinds/banks.js';
+import { beneficiariesByAccountLoader } from './kinds/beneficiaries.js';
+import { directDebitsByAccountLoader } from './kinds/direct-debits.js';
+import { partiesByAccountLoader } from './kinds/parties.js';
+import { scheduledPaymentsByAccountLoader } from './kinds/scheduled-payments.js';
+import { standingOrdersByAccountLoader } from './kinds/standing-orders.js';
 import { customerByAppUserIdLoader, customerByIdLoader } from './kinds/customers.js';
 import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader, refreshStateByEntityLoader } from './kinds/entities.js';
 import { identityByEntityLoader } from './kinds/identity.js';
@@ -28,6 +33,11 @@ export function createRequestLoaders(context: KindContext) {
     balanceByAccount: balanceByAccountLoader(context),
     identityByEntity: identityByEntityLoader(context),
     transactionsCoverage: transactionsCoverageLoader(context),
+    beneficiariesByAccount: beneficiariesByAccountLoader(context),
+    directDebitsByAccount: directDebitsByAccountLoader(context),
+    scheduledPaymentsByAccount: scheduledPaymentsByAccountLoader(context),
+    standingOrdersByAccount: standingOrdersByAccountLoader(context),
+    partiesByAccount: partiesByAccountLoader(context),
   };
 }
 

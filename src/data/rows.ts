@@ -16,3 +16,9 @@ export type { BalanceRow } from './kinds/balance.js';
 
 /** A transaction's charges as stored (`transactions.charges`). */
 export type TransactionChargesJson = NonNullable<TransactionRow['charges']>;
+export type { DatasetItemRow, DatasetRead } from './account-datasets.js';
+export type { BeneficiariesRead, BeneficiaryDetails, BeneficiaryPersonal } from './kinds/beneficiaries.js';
+export type { DirectDebitDetails, DirectDebitPersonal, DirectDebitsRead } from './kinds/direct-debits.js';
+export type { PartiesRead, PartyDetails, PartyPersonal } from './kinds/parties.js';
+export type { ScheduledPaymentDetails, ScheduledPaymentPersonal, ScheduledPaymentsRead } from './kinds/scheduled-payments.js';
+export type { StandingOrderDetails, StandingOrderPersonal, StandingOrdersRead } from './kinds/standing-orders.js';

@@ -228,6 +228,29 @@ export interface TransactionRangesTable {
   expires_at: Date | null;
 }
 
+/** Per account and SAMA dataset: when Lean was last asked, and whether the bank offers it (migration 0011). */
+export interface AccountDatasetReadsTable {
+  account_id: string;
+  dataset: string;
+  offered: boolean;
+  fetched_at: Date;
+}
+
+/** One item of a SAMA dataset's answer, in Lean's order. */
+export interface AccountDatasetItemsTable {
+  account_id: string;
+  dataset: string;
+  position: number;
+  item_id: string | null;
+  /** `numeric`, read back as its exact decimal text: the item's headline amount. */
+  amount: string | null;
+  currency: string | null;
+  /** What is not personal, as JSON (further amounts as decimal text). */
+  details: ColumnType<Record<string, unknown>, string, string>;
+  /** Sealed JSON text of what says who someone is, bound to the account, dataset and position. */
+  personal: string | null;
+}
+
 /** A data call Lean answered PENDING or RECONNECT_REQUIRED: what was asked, so `results.ready` can complete it. */
 export interface PendingResultsTable {
   results_id: string;
@@ -324,4 +347,6 @@ export interface Tables {
   event_log_horizon: EventLogHorizonTable;
   lean_fetch_leases: LeanFetchLeasesTable;
   consent_notices: ConsentNoticesTable;
+  account_dataset_reads: AccountDatasetReadsTable;
+  account_dataset_items: AccountDatasetItemsTable;
 }

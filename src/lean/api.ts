@@ -1,5 +1,11 @@
 import type { Account } from '../model/account.js';
 import type { Balance } from '../model/balance.js';
+import type { Beneficiary } from '../model/beneficiary.js';
+import type { DatasetAnswer } from '../model/dataset-answer.js';
+import type { DirectDebit } from '../model/direct-debit.js';
+import type { Party } from '../model/party.js';
+import type { ScheduledPayment } from '../model/scheduled-payment.js';
+import type { StandingOrder } from '../model/standing-order.js';
 import type { CatalogueBank } from '../model/bank.js';
 import type { AccountType } from '../model/consent-rules.js';
 import type { Customer } from '../model/customer.js';
@@ -48,6 +54,13 @@ export interface LeanApi {
   accounts(entityId: string): Promise<LeanResult<readonly Account[]>>;
   balance(entityId: string, accountId: string): Promise<LeanResult<Balance>>;
   transactions(entityId: string, accountId: string, query: TransactionsQuery): Promise<LeanResult<readonly Transaction[]>>;
+  // SAMA's per-account datasets (v2, KSA). `offered: false`: the bank or region does not offer it (Lean's UNSUPPORTED; always from v1, without a call).
+  beneficiaries(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<Beneficiary>>>;
+  directDebits(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<DirectDebit>>>;
+  scheduledPayments(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<ScheduledPayment>>>;
+  standingOrders(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<StandingOrder>>>;
+  /** The account's parties (`GET /data/v2/accounts/{id}/identities`). */
+  accountParties(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<Party>>>;
   /** The answer to a call that went PENDING, read as that call's kind. */
   results<K extends DataKind>(resultsId: string, kind: K): Promise<LeanResult<DataOf<K>>>;
   /** v2: asks Lean to read the bank again (`POST /data/v2/refreshes`); undefined from v1, which has no such call. */

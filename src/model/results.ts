@@ -1,6 +1,12 @@
 import type { Account } from './account.js';
 import type { Balance } from './balance.js';
+import type { Beneficiary } from './beneficiary.js';
+import type { DatasetAnswer } from './dataset-answer.js';
+import type { DirectDebit } from './direct-debit.js';
 import type { Identity } from './identity.js';
+import type { Party } from './party.js';
+import type { ScheduledPayment } from './scheduled-payment.js';
+import type { StandingOrder } from './standing-order.js';
 import type { Transaction } from './transaction.js';
 
 /** The kinds of Lean data a call can go pending for, each with what its answer carries. */
@@ -9,6 +15,12 @@ export interface DataOfKind {
   readonly accounts: readonly Account[];
   readonly balance: Balance;
   readonly transactions: readonly Transaction[];
+  readonly beneficiaries: DatasetAnswer<Beneficiary>;
+  readonly direct_debits: DatasetAnswer<DirectDebit>;
+  readonly scheduled_payments: DatasetAnswer<ScheduledPayment>;
+  readonly standing_orders: DatasetAnswer<StandingOrder>;
+  /** An account's parties (Lean's per-account `identities`). */
+  readonly identities: DatasetAnswer<Party>;
 }
 export type DataKind = keyof DataOfKind;
 export type DataOf<K extends DataKind> = DataOfKind[K];

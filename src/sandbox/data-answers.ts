@@ -14,6 +14,7 @@ import {
   type SandboxAnswer,
   type WebhookOutbox,
 } from './records.js';
+import { KSA_ONLY } from './refreshes.js';
 
 export type Face = 'v1' | 'v2';
 
@@ -74,6 +75,10 @@ export class DataAnswers {
     if (entity === undefined || entity.deleted) return refused(unknownEntity(randomUUID()));
     const bank = findBank(entity.bank_identifier);
     if (bank === undefined) return refused(internalError(randomUUID()));
+    // Before the permission: the UAE cannot grant these at all, and says so as its refresh's data_status does.
+    if (bank.region === 'UAE' && KSA_ONLY.has(call.kind)) {
+      return refused(leanError(400, 'UNSUPPORTED', `The ${call.kind} dataset is not supported for this bank.`, randomUUID()));
+    }
     if (!entity.permissions[call.kind]) {
       return refused(leanError(403, 'PERMISSION_NOT_GRANTED', `The entity was not linked with the ${call.kind} permission.`, randomUUID()));
     }

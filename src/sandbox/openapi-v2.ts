@@ -232,7 +232,7 @@ function envelope(type: string, listKey: string, item: string, accountIdInData =
 
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 const ERRORS: Record<number, string> = {
-  400: "INVALID_PARAMETERS (a bad entity_id, account_id, page, size or date; or both lean-app-token and Authorization sent), UNSUPPORTED_ACCOUNT_TYPE (identity of a BUSINESS entity)",
+  400: "INVALID_PARAMETERS (a bad entity_id, account_id, page, size or date; or both lean-app-token and Authorization sent), UNSUPPORTED_ACCOUNT_TYPE (identity of a BUSINESS entity), UNSUPPORTED (a SAMA per-account dataset asked of a UAE bank)",
   401: 'INVALID_TOKEN: no bearer token, or one expired or never issued',
   403: 'CONSENT_EXPIRED, PERMISSION_NOT_GRANTED, or INSUFFICIENT_SCOPE (a customer.<id> token on a data call)',
   404: 'UNKNOWN_ENTITY, UNKNOWN_ACCOUNT, UNKNOWN_RESULTS_ID or UNKNOWN_REFRESH_ID',

@@ -55,7 +55,8 @@ export interface RefreshesOptions {
 
 /** Refreshes kept (the newest); older ones are forgotten, as a long-running emulator must stay bounded. */
 const MAX_KEPT_REFRESHES = 2_000;
-const KSA_ONLY: ReadonlySet<PermissionName> = new Set(['identities', 'scheduled_payments', 'standing_orders', 'direct_debits', 'beneficiaries']);
+/** The datasets only SAMA's open banking (KSA) offers; the UAE answers them UNSUPPORTED. */
+export const KSA_ONLY: ReadonlySet<PermissionName> = new Set(['identities', 'scheduled_payments', 'standing_orders', 'direct_debits', 'beneficiaries']);
 
 export class Refreshes {
   private readonly records = new Map<string, RefreshRecord>();

@@ -34,7 +34,7 @@ export class ConsentExpired extends Error {
   }
 }
 
-const AsyncOutcome = builder.interfaceRef<Error>('LeanOutcome').implement({
+export const AsyncOutcome = builder.interfaceRef<Error>('LeanOutcome').implement({
   description: 'An answer of Lean that is not data yet: what the front end should do next. Branch on `__typename`.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'What happened, for people.' }),

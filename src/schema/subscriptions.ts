@@ -8,6 +8,7 @@ import type { GatewayContext } from './context.js';
 import { answeringLeanErrors, badUserInput, cursorExpired, notFound, personalDataForbidden } from './errors.js';
 import { Account, BalanceRef, Consent, Customer, Entity, Identity, Transaction } from './refs.js';
 import { DataRefreshStatus, latestRefreshOf, RefreshDatasets, refreshStatusOf, type RefreshShape } from './refresh.js';
+import { KSA_DATASETS, type KsaDataset } from '../model/dataset-answer.js';
 
 /** Most transactions a `TransactionsReady` event carries; page on through `account.transactions`. */
 const READY_TRANSACTIONS = 100;
@@ -19,6 +20,8 @@ interface ReconnectShape {
 }
 
 type ReadyShape =
+  /** One of SAMA's per-account datasets; the client reads it from the account, now served from the gateway. */
+  | { readonly kind: 'accountDataset'; readonly resultsId: string; readonly account: AccountRow; readonly dataset: KsaDataset }
   | { readonly kind: 'accounts'; readonly resultsId: string; readonly entity: EntityRow; readonly accounts: AccountRow[] }
   | { readonly kind: 'identity'; readonly resultsId: string; readonly entity: EntityRow; readonly identity: IdentityRow | undefined }
   | { readonly kind: 'balance'; readonly resultsId: string; readonly account: AccountRow; readonly balance: (BalanceRow & { stale: boolean }) | undefined }
@@ -147,9 +150,20 @@ const TransactionsReady = builder.objectRef<Extract<ReadyShape, { kind: 'transac
   }),
 });
 
+const AccountDatasetReady = builder.objectRef<Extract<ReadyShape, { kind: 'accountDataset' }>>('AccountDatasetReady').implement({
+  description:
+    "One of an account's KSA datasets (beneficiaries, direct debits, scheduled payments, standing orders, parties), which Lean answered PENDING and has now delivered: read it from `account`, now served from the gateway.",
+  isTypeOf: (value) => (value as ReadyShape).kind === 'accountDataset',
+  fields: (t) => ({
+    resultsId: t.exposeString('resultsId', { description: "Lean's `results_id` of the request." }),
+    account: t.field({ type: Account, description: 'The account.', resolve: (ready) => ready.account }),
+    dataset: t.exposeString('dataset', { description: "Lean's name of the dataset (`beneficiaries`, `direct_debits`, `scheduled_payments`, `standing_orders`, `identities`)." }),
+  }),
+});
+
 const ResultsReady = builder.unionType('ResultsReady', {
   description: 'Data that Lean answered asynchronously, typed like the field that went pending, carrying its data.',
-  types: [AccountsReady, IdentityReady, BalanceReady, TransactionsReady],
+  types: [AccountsReady, IdentityReady, BalanceReady, TransactionsReady, AccountDatasetReady],
 });
 
 /** The customer, if the caller may see it; the same NOT_FOUND for one that does not exist. */
@@ -175,6 +189,8 @@ async function eventsOf<K extends GatewayEvent['topic']>(context: GatewayContext
   }
 }
 
+const isKsaDataset = (kind: string): kind is KsaDataset => (KSA_DATASETS as readonly string[]).includes(kind);
+
 async function readyResult(context: GatewayContext, event: Extract<GatewayEvent, { topic: 'resultsReady' }>): Promise<ReadyShape> {
   const { data } = context;
   data.forgetAllOnce(event);
@@ -192,6 +208,7 @@ async function readyResult(context: GatewayContext, event: Extract<GatewayEvent,
   }
   const account = pending.account_id === null ? undefined : await data.account(pending.account_id);
   if (account === undefined) throw notFound('account');
+  if (isKsaDataset(pending.kind)) return { kind: 'accountDataset', resultsId: pending.results_id, account, dataset: pending.kind };
   if (pending.kind === 'balance') {
     const balance = await data.balanceOf(account.id);
     return { kind: 'balance', resultsId: pending.results_id, account, balance: balance?.kind === 'ok' ? { ...balance.value, stale: balance.stale } : undefined };

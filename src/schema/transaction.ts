@@ -99,7 +99,7 @@ const Counterparty = builder.objectRef<CounterpartyShape>('Counterparty').implem
   }),
 });
 
-const Money = builder.objectRef<MoneyShape>('Money').implement({
+export const Money = builder.objectRef<MoneyShape>('Money').implement({
   description: 'An exact amount in a currency.',
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', description: 'The amount, exact.', resolve: (money) => money.amount }),

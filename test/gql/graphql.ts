@@ -227,12 +227,18 @@ export type DisconnectEntityMutation = { disconnectEntity: { id: string, leanEnt
 
 type LeanOutcome_ConsentExpired_Fragment = { __typename: 'ConsentExpired', entityId: string, message: string };
 
+type LeanOutcome_DatasetNotOffered_Fragment = { __typename: 'DatasetNotOffered', message: string };
+
+type LeanOutcome_PermissionNotGranted_Fragment = { __typename: 'PermissionNotGranted', message: string };
+
 type LeanOutcome_ReconnectRequired_Fragment = { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string };
 
 type LeanOutcome_ResultsPending_Fragment = { __typename: 'ResultsPending', resultsId: string, message: string };
 
 export type LeanOutcomeFragment =
   | LeanOutcome_ConsentExpired_Fragment
+  | LeanOutcome_DatasetNotOffered_Fragment
+  | LeanOutcome_PermissionNotGranted_Fragment
   | LeanOutcome_ReconnectRequired_Fragment
   | LeanOutcome_ResultsPending_Fragment
 ;

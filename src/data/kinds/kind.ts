@@ -13,6 +13,16 @@ export interface DataRequests {
   readonly balance: { readonly entityId: string; readonly accountId: string };
   /** `YYYY-MM-DD`, inclusive, UTC days. */
   readonly transactions: { readonly entityId: string; readonly accountId: string; readonly startDate: string; readonly endDate: string };
+  readonly beneficiaries: AccountDatasetRequest;
+  readonly direct_debits: AccountDatasetRequest;
+  readonly scheduled_payments: AccountDatasetRequest;
+  readonly standing_orders: AccountDatasetRequest;
+  readonly identities: AccountDatasetRequest;
+}
+/** SAMA's per-account datasets are asked for by entity and account. */
+export interface AccountDatasetRequest {
+  readonly entityId: string;
+  readonly accountId: string;
 }
 export type DataRequest<K extends DataKind> = DataRequests[K];
 

@@ -16,6 +16,12 @@ import type { CatalogueBank } from '../../model/bank.js';
 import type { AccountType } from '../../model/consent-rules.js';
 import { V1_DATA_PAYLOADS } from './map.js';
 import { dataOutcomeOf } from '../data-outcome.js';
+import type { Beneficiary } from '../../model/beneficiary.js';
+import type { DatasetAnswer } from '../../model/dataset-answer.js';
+import type { DirectDebit } from '../../model/direct-debit.js';
+import type { Party } from '../../model/party.js';
+import type { ScheduledPayment } from '../../model/scheduled-payment.js';
+import type { StandingOrder } from '../../model/standing-order.js';
 
 const dataOutcome = dataOutcomeOf(wire.dataEnvelope);
 
@@ -111,6 +117,27 @@ export class LeanV1Client implements LeanApi {
     });
   }
 
+  // v1 has none of SAMA's per-account datasets: each is not offered, and Lean is not called.
+  beneficiaries(): Promise<LeanResult<DatasetAnswer<Beneficiary>>> {
+    return notOfferedByV1();
+  }
+
+  directDebits(): Promise<LeanResult<DatasetAnswer<DirectDebit>>> {
+    return notOfferedByV1();
+  }
+
+  scheduledPayments(): Promise<LeanResult<DatasetAnswer<ScheduledPayment>>> {
+    return notOfferedByV1();
+  }
+
+  standingOrders(): Promise<LeanResult<DatasetAnswer<StandingOrder>>> {
+    return notOfferedByV1();
+  }
+
+  accountParties(): Promise<LeanResult<DatasetAnswer<Party>>> {
+    return notOfferedByV1();
+  }
+
   /** Picks up the answer to a call that went PENDING (or waited for a reconnect), read as that call's kind. */
   results<K extends DataKind>(resultsId: string, kind: K): Promise<LeanResult<DataOf<K>>> {
     return this.data(kind, { method: 'GET', path: `/v1/results/${segment(resultsId)}`, endpoint: 'GET /v1/results/{results_id}', retry: true });
@@ -175,6 +202,11 @@ export class LeanV1Client implements LeanApi {
         return { kind: 'failed', status, message: message ?? undefined, resultsId: resultsId ?? undefined, correlationId };
     }
   }
+}
+
+/** What v1 answers for a dataset it does not have, without a call. */
+function notOfferedByV1<T>(): Promise<LeanResult<DatasetAnswer<T>>> {
+  return Promise.resolve({ kind: 'ok', data: { offered: false }, correlationId: '' });
 }
 
 /** Where the answer differs from the contract: paths and expectations, never the values themselves. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Account } from '../../model/account.js';
 import type { Balance } from '../../model/balance.js';
 import type { Identity } from '../../model/identity.js';
@@ -82,4 +82,10 @@ export const V1_DATA_PAYLOADS: { readonly [K in DataKind]: z.ZodType<DataOf<K>> 
   accounts: wire.accountsPayload.transform((payload) => payload.accounts.map(accountFromV1)),
   balance: wire.balance.transform(balanceFromV1),
   transactions: wire.transactionsPayload.transform((payload) => payload.transactions.map(transactionFromV1)),
+  // v1 has none of SAMA's per-account datasets, so no call of them goes pending: no payload is one of them.
+  beneficiaries: z.never(),
+  direct_debits: z.never(),
+  scheduled_payments: z.never(),
+  standing_orders: z.never(),
+  identities: z.never(),
 };

@@ -19,6 +19,13 @@ import type { AccountType } from '../../model/consent-rules.js';
 import { toAccount, toBalance, toDate, toIdentity, toTransactions, UnreadableAnswer } from './to-model.js';
 import * as wire from './wire.js';
 import { dataOutcomeOf } from '../data-outcome.js';
+import type { DatasetAnswer } from '../../model/dataset-answer.js';
+import type { Beneficiary } from '../../model/beneficiary.js';
+import type { DirectDebit } from '../../model/direct-debit.js';
+import type { Party } from '../../model/party.js';
+import type { ScheduledPayment } from '../../model/scheduled-payment.js';
+import type { StandingOrder } from '../../model/standing-order.js';
+import { toBeneficiary, toDirectDebit, toParty, toScheduledPayment, toStandingOrder } from './ksa-datasets.js';
 
 /** Customer-scoped tokens for the Link SDK; `OAuthTokenSource` is one. */
 export interface CustomerTokenSource {
@@ -47,6 +54,11 @@ const ENDPOINTS = {
   transactions: 'GET /data/v2/accounts/{account_id}/transactions',
   results: 'GET /data/v2/results/{results_id}',
   refreshes: 'POST /data/v2/refreshes',
+  beneficiaries: 'GET /data/v2/accounts/{account_id}/beneficiaries',
+  directDebits: 'GET /data/v2/accounts/{account_id}/direct-debits',
+  scheduledPayments: 'GET /data/v2/accounts/{account_id}/scheduled-payments',
+  standingOrders: 'GET /data/v2/accounts/{account_id}/standing-orders',
+  accountIdentities: 'GET /data/v2/accounts/{account_id}/identities',
 } as const;
 
 /** How each kind of data is listed in `data` and read into the model. */
@@ -55,7 +67,15 @@ const KINDS: { readonly [K in DataKind]: { readonly listKey: string; read(items:
   identity: { listKey: 'identities', read: (items) => toIdentity(z.array(wire.identity).parse(items)[0]) },
   balance: { listKey: 'balances', read: (items) => toBalance(z.array(wire.balance).parse(items)) },
   transactions: { listKey: 'transactions', read: (items) => toTransactions(z.array(wire.transaction).parse(items)) },
+  beneficiaries: { listKey: 'beneficiaries', read: (items) => ({ offered: true, items: z.array(wire.beneficiary).parse(items).map(toBeneficiary) }) },
+  direct_debits: { listKey: 'direct_debits', read: (items) => ({ offered: true, items: z.array(wire.directDebit).parse(items).map(toDirectDebit) }) },
+  scheduled_payments: { listKey: 'scheduled_payments', read: (items) => ({ offered: true, items: z.array(wire.scheduledPayment).parse(items).map(toScheduledPayment) }) },
+  standing_orders: { listKey: 'standing_orders', read: (items) => ({ offered: true, items: z.array(wire.standingOrder).parse(items).map(toStandingOrder) }) },
+  identities: { listKey: 'identities', read: (items) => ({ offered: true, items: z.array(wire.party).parse(items).map(toParty) }) },
 };
+
+/** Lean's answer for a dataset the bank or region does not offer (the UAE's answer to SAMA's datasets). */
+const NOT_OFFERED_STATUS = 'UNSUPPORTED';
 
 const dataOutcome = dataOutcomeOf(wire.dataEnvelope);
 
@@ -166,6 +186,30 @@ export class LeanV2Client implements LeanApi {
       query: { entity_id: entityId, start_date: query.startDate, end_date: query.endDate },
       retry: true,
     });
+  }
+
+  beneficiaries(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<Beneficiary>>> {
+    return offeredOrNot(() => this.list('beneficiaries', this.perAccount(ENDPOINTS.beneficiaries, 'beneficiaries', entityId, accountId)));
+  }
+
+  directDebits(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<DirectDebit>>> {
+    return offeredOrNot(() => this.list('direct_debits', this.perAccount(ENDPOINTS.directDebits, 'direct-debits', entityId, accountId)));
+  }
+
+  scheduledPayments(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<ScheduledPayment>>> {
+    return offeredOrNot(() => this.list('scheduled_payments', this.perAccount(ENDPOINTS.scheduledPayments, 'scheduled-payments', entityId, accountId)));
+  }
+
+  standingOrders(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<StandingOrder>>> {
+    return offeredOrNot(() => this.list('standing_orders', this.perAccount(ENDPOINTS.standingOrders, 'standing-orders', entityId, accountId)));
+  }
+
+  accountParties(entityId: string, accountId: string): Promise<LeanResult<DatasetAnswer<Party>>> {
+    return offeredOrNot(() => this.list('identities', this.perAccount(ENDPOINTS.accountIdentities, 'identities', entityId, accountId)));
+  }
+
+  private perAccount(endpoint: string, path: string, entityId: string, accountId: string): LeanCall {
+    return { method: 'GET', path: `/data/v2/accounts/${segment(accountId)}/${path}`, endpoint, query: { entity_id: entityId }, retry: true };
   }
 
   /** Lean's legacy asynchronous answer (after PENDING and `results.ready`), read as `kind`. */
@@ -302,6 +346,17 @@ export class LeanV2Client implements LeanApi {
         // FAILED, and any status Lean adds later: not data, and not something to retry blindly.
         return { kind: 'end', result: { kind: 'failed', status, message: message ?? undefined, resultsId: resultsId ?? undefined, correlationId } };
     }
+  }
+}
+
+/** UNSUPPORTED, as an error body or as the envelope's status, is an answer: the dataset is not offered here. */
+async function offeredOrNot<T>(read: () => Promise<LeanResult<DatasetAnswer<T>>>): Promise<LeanResult<DatasetAnswer<T>>> {
+  try {
+    const result = await read();
+    return result.kind === 'failed' && result.status === NOT_OFFERED_STATUS ? { kind: 'ok', data: { offered: false }, correlationId: result.correlationId } : result;
+  } catch (error) {
+    if (error instanceof LeanApiError && error.leanStatus === NOT_OFFERED_STATUS) return { kind: 'ok', data: { offered: false }, correlationId: error.correlationId };
+    throw error;
   }
 }
 

@@ -195,11 +195,11 @@ export function toDate(value: string | null | undefined): Date | null {
 }
 
 /** `YYYY-MM-DD` from a date or a date-time; null when the text is neither. */
-function toCalendarDate(value: string | null | undefined): string | null {
+export function toCalendarDate(value: string | null | undefined): string | null {
   const match = value ? /^(\d{4}-\d{2}-\d{2})(T|$)/.exec(value.trim()) : null;
   return match?.[1] ?? null;
 }
 
-function blankToNull(value: string | null | undefined): string | null {
+export function blankToNull(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value;
 }

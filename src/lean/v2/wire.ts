@@ -150,6 +150,77 @@ export const transaction = z.object({
   sub_transaction_type: optionalText,
 });
 
+// SAMA's per-account datasets (v2.md §4.5–4.9).
+const bankAgent = z.object({ scheme_name: optionalText, identification: optionalText, name: optionalText });
+const counterpartyAccount = z.object({ scheme_name: optionalText, identification: optionalText, name: optionalText });
+
+export const beneficiary = z.object({
+  beneficiary_id: text,
+  beneficiary_type: optionalText,
+  account_holder_name: optionalText,
+  account_holder_short_name: optionalText,
+  creditor_agent: bankAgent.nullish(),
+  creditor_account: counterpartyAccount.nullish(),
+  reference: optionalText,
+});
+
+export const directDebit = z.object({
+  direct_debit_id: text,
+  status_code: optionalText,
+  frequency: optionalText,
+  mandate_identification: optionalText,
+  name: optionalText,
+  previous_payment_date_time: optionalText,
+  previous_payment_amount: money.nullish(),
+});
+
+export const scheduledPayment = z.object({
+  scheduled_payment_id: text,
+  scheduled_type: optionalText,
+  scheduled_payment_date_time: optionalText,
+  debtor_reference: optionalText,
+  reference: optionalText,
+  instructed_amount: money.nullish(),
+  creditor_agent: bankAgent.nullish(),
+  creditor_account: counterpartyAccount.nullish(),
+});
+
+export const standingOrder = z.object({
+  standing_order_id: text,
+  standing_order_status_code: optionalText,
+  standing_order_type: optionalText,
+  frequency: z.object({ frequency_type: optionalText, interval: optionalText }).nullish(),
+  number_of_payments: count.nullish(),
+  reference: optionalText,
+  purpose: optionalText,
+  first_payment_date_time: optionalText,
+  last_payment_date_time: optionalText,
+  next_payment_date_time: optionalText,
+  final_payment_date_time: optionalText,
+  first_payment_amount: money.nullish(),
+  last_payment_amount: money.nullish(),
+  next_payment_amount: money.nullish(),
+  final_payment_amount: money.nullish(),
+  creditor_agent: bankAgent.nullish(),
+  creditor_account: counterpartyAccount.nullish(),
+});
+
+/** A party of an account: the identity fields, and its place on the account. */
+export const party = identity.extend({
+  party_id: textOrNumber,
+  party_number: textOrNumber,
+  party_type: optionalText,
+  account_role: optionalText,
+});
+
+export type LeanV2Beneficiary = z.output<typeof beneficiary>;
+export type LeanV2DirectDebit = z.output<typeof directDebit>;
+export type LeanV2ScheduledPayment = z.output<typeof scheduledPayment>;
+export type LeanV2StandingOrder = z.output<typeof standingOrder>;
+export type LeanV2Party = z.output<typeof party>;
+export type LeanV2BankAgent = z.output<typeof bankAgent>;
+export type LeanV2CounterpartyAccount = z.output<typeof counterpartyAccount>;
+
 /** `POST /data/v2/refreshes` 200: `{refresh_id, status: "OK", message, timestamp}`. */
 export const refreshStarted = z.object({ refresh_id: optionalText, status: optionalText, message: optionalText });
 

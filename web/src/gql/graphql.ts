@@ -146,12 +146,18 @@ export type WebEntitiesQuery = { customer: { id: string, entities: Array<{ id: s
 
 type WebOutcome_ConsentExpired_Fragment = { __typename: 'ConsentExpired', entityId: string, message: string };
 
+type WebOutcome_DatasetNotOffered_Fragment = { __typename: 'DatasetNotOffered', message: string };
+
+type WebOutcome_PermissionNotGranted_Fragment = { __typename: 'PermissionNotGranted', message: string };
+
 type WebOutcome_ReconnectRequired_Fragment = { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string };
 
 type WebOutcome_ResultsPending_Fragment = { __typename: 'ResultsPending', resultsId: string, message: string };
 
 export type WebOutcomeFragment =
   | WebOutcome_ConsentExpired_Fragment
+  | WebOutcome_DatasetNotOffered_Fragment
+  | WebOutcome_PermissionNotGranted_Fragment
   | WebOutcome_ReconnectRequired_Fragment
   | WebOutcome_ResultsPending_Fragment
 ;
@@ -207,6 +213,7 @@ export type WebResultsReadySubscriptionVariables = Exact<{
 
 
 export type WebResultsReadySubscription = { resultsReady:
+    | { __typename: 'AccountDatasetReady' }
     | { __typename: 'AccountsReady', resultsId: string }
     | { __typename: 'BalanceReady', resultsId: string }
     | { __typename: 'IdentityReady', resultsId: string }
