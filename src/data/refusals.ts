@@ -15,3 +15,8 @@ export function refusal(gate: EntityGate, permission: DataKind): Outcome<never> 
   }
   return undefined;
 }
+
+/** The entity's bank when Lean said its data is down (`bank.availability.updated`, its catalogue); undefined while up or never said. */
+export function bankDataDown(gate: EntityGate): string | undefined {
+  return gate.bank_data_available === false ? gate.bank_identifier : undefined;
+}

@@ -24,11 +24,21 @@ function detail(pick: (row: { name: string | null; logo: string | null; main_col
     bank.listing !== undefined ? fromListing(bank.listing) : (await data.bank(bank.identifier).then((row) => (row === undefined ? null : pick(row)))) ?? null;
 }
 
-const BankAvailability = builder.objectRef<{ readonly data: boolean; readonly payments: boolean }>('BankAvailability').implement({
-  description: "Whether the bank is up at Lean now: active and enabled, per service (Lean's `availability`).",
+const BankAvailability = builder.objectRef<{ readonly data: boolean; readonly payments: boolean; readonly asOf: Date | null }>('BankAvailability').implement({
+  description:
+    "Whether the bank is up at Lean now: active and enabled, per service (Lean's `availability`), as Lean last said — by a `bank.availability.updated` webhook or in its bank catalogue, whichever is newer.",
   fields: (t) => ({
-    data: t.exposeBoolean('data', { description: 'Accounts, balances and transactions can be read through this bank (active and enabled for data).' }),
+    data: t.exposeBoolean('data', {
+      description:
+        "Accounts, balances and transactions can be read through this bank (active and enabled for data). While false, reads of its entities' data do not call Lean: they serve the stored copy marked stale (`staleReason: BANK_UNAVAILABLE`), or answer `BankUnavailable`.",
+    }),
     payments: t.exposeBoolean('payments', { description: 'Payments can be made through this bank (active and enabled for payments).' }),
+    asOf: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "When Lean said so: the webhook's timestamp, or when the gateway read the catalogue; null when Lean never said (the bank is not listed).",
+      resolve: (availability) => availability.asOf,
+    }),
   }),
 });
 
@@ -53,10 +63,13 @@ export const Bank = builder.objectRef<BankShape>('Bank').implement({
     }),
     availability: t.field({
       type: BankAvailability,
-      description: 'Whether the bank is up at Lean now, per service; both false when Lean no longer lists the bank.',
+      description:
+        "Whether the bank is up at Lean now, per service, as Lean last said (`bank.availability.updated` webhooks, its catalogue); both false when Lean never said and no longer lists the bank.",
       resolve: async (bank, _a, { data }) => {
+        const recorded = await data.bankAvailability(bank.identifier);
+        if (recorded !== undefined) return { data: recorded.dataAvailable, payments: recorded.paymentsAvailable, asOf: recorded.asOf };
         const listing = await listingOf(bank, data);
-        return { data: listing?.dataAvailable ?? false, payments: listing?.paymentsAvailable ?? false };
+        return { data: listing?.dataAvailable ?? false, payments: listing?.paymentsAvailable ?? false, asOf: null };
       },
     }),
   }),
