@@ -1,9 +1,11 @@
 import type { BankListing } from '../data/kinds/banks.js';
+import { EVERYONE, type Delivered, type GatewayEvent } from '../events/bus.js';
 import type { GatewayData } from '../data/gateway-data.js';
 import { regionOfBank } from '../model/consent-rules.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors } from './errors.js';
 import { AccountType, Region } from './permissions.js';
+import { AFTER_DESCRIPTION, eventsOf } from './subscriptions.js';
 
 /** A bank: by identifier (an entity's), with its catalogue listing when it came from the bank list. */
 export interface BankShape {
@@ -84,6 +86,33 @@ builder.queryFields((t) => ({
     resolve: async (_root, { region }, { data }) => {
       const listings = await answeringLeanErrors(() => data.banks(region ?? undefined));
       return listings.map((listing) => ({ identifier: listing.bank.identifier, listing }));
+    },
+  }),
+}));
+
+type BankAvailabilityEvent = Delivered<Extract<GatewayEvent, { topic: 'bankAvailabilityChanged' }>>;
+
+/** The events of one bank only. */
+async function* ofBank(events: AsyncIterable<BankAvailabilityEvent>, identifier: string): AsyncGenerator<BankAvailabilityEvent> {
+  for await (const event of events) if (event.bankIdentifier === identifier) yield event;
+}
+
+builder.subscriptionFields((t) => ({
+  bankAvailabilityChanged: t.field({
+    type: Bank,
+    description:
+      "Each time Lean says a bank's data or payments went down or came back (`bank.availability.updated`), with the bank's `availability` as now recorded. Bank status is no one's personal data: any authenticated caller (a service or an end user) may subscribe.",
+    args: {
+      identifier: t.arg.string({ description: "Only this bank (Lean's identifier, e.g. `LEA1_SAMAOB_SAU`); default: every bank." }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: async (_root, { identifier, after }, context) => {
+      const events = await eventsOf(context, 'bankAvailabilityChanged', EVERYONE, after);
+      return identifier === null || identifier === undefined ? events : ofBank(events, identifier);
+    },
+    resolve: (event, _args, context) => {
+      context.data.forgetAllOnce(event);
+      return { identifier: event.bankIdentifier };
     },
   }),
 }));
