@@ -79,6 +79,8 @@ export function readThroughLoader<K, S, T>(
   const whileBankDown = (stored: S, key: K, bankIdentifier: string): Outcome<T> => {
     const copy = spec.staleCopy(stored, key);
     if (copy === undefined) return { kind: 'bankUnavailable', bankIdentifier };
+    // Counted as a stale copy served after Lean failed is: a miss, and stale.
+    observe?.(spec.kind, 'miss');
     observe?.(spec.kind, 'stale');
     return { kind: 'ok', value: copy, stale: true, fault: new BankUnavailableError(bankIdentifier) };
   };
