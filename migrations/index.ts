@@ -11,6 +11,7 @@ import * as m0009 from './0009_rate_limit.js';
 import * as m0010 from './0010_lean_fetch_leases.js';
 import * as m0011 from './0011_account_datasets.js';
 import * as m0012 from './0012_consent_life.js';
+import * as m0013 from './0013_bank_availability.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010_lean_fetch_leases': m0010,
   '0011_account_datasets': m0011,
   '0012_consent_life': m0012,
+  '0013_bank_availability': m0013,
 };

@@ -12,7 +12,7 @@ import type { DataRequest, KindModule } from './kinds/kind.js';
 import { answerFromLean } from './lean-answer.js';
 import { fresh, type Outcome } from './outcome.js';
 import { isFresh, readThroughLoader } from './read-through.js';
-import { DISCONNECTED } from './refusals.js';
+import { bankDataDown, entityRefusal } from './refusals.js';
 
 /**
  * What the kinds of SAMA's per-account datasets share (`kinds/beneficiaries.ts` …): one read of
@@ -72,7 +72,8 @@ export function writeDataset<I, D extends object, P extends object>(
 
 /** The gateway's answer without Lean: a disconnected entity; a permission not granted (in the UAE, which offers none of these, not offered). */
 function gateAnswer<D, P>(stored: AccountDatasetState, dataset: KsaDataset, now: Date): Outcome<DatasetRead<D, P>> | undefined {
-  if (stored.status === 'DISCONNECTED') return DISCONNECTED;
+  const ended = entityRefusal(stored);
+  if (ended !== undefined) return ended;
   if (stored.permissions[dataset] === true) return undefined;
   if (regionOfBank(stored.bank_identifier) !== 'KSA') return fresh({ accountId: stored.account_id, offered: false, items: [], fetchedAt: now });
   return { kind: 'refused', code: 'PERMISSION_NOT_GRANTED', message: `The entity was not linked with the ${dataset} permission.` };
@@ -123,6 +124,7 @@ export function datasetByAccountLoader<K extends KsaDataset, D, P>(
           return copy;
         }),
       staleCopy: (stored) => readOf<D, P>(stored),
+      bankDown: bankDataDown,
     },
     context,
   );

@@ -11,6 +11,7 @@ import { openCounterparty, transactionsPage, type TransactionPage, type Transact
 import { recentWebhooks, replayFailedWebhooks, type InboxRow } from '../store/webhook-inbox-store.js';
 import type { CustomerLinkToken } from '../lean/api.js';
 import type { RefreshRequestResult } from '../model/results.js';
+import type { BankAvailability } from '../model/bank.js';
 import type { Region } from '../model/consent-rules.js';
 import type { EntityRefreshRow } from '../store/entity-refresh-store.js';
 import type { DataDependencies, KindContext } from './context.js';
@@ -230,6 +231,11 @@ export class GatewayData {
 
   bank(identifier: string): Promise<BankRow | undefined> {
     return this.loaders.bankByIdentifier.load(identifier);
+  }
+
+  /** Lean's last word on whether the bank is up (`bank.availability.updated` or its catalogue, the newer); the same for every principal. */
+  bankAvailability(identifier: string): Promise<BankAvailability | undefined> {
+    return this.loaders.bankAvailabilityByIdentifier.load(identifier);
   }
 
   /** Lean's bank catalogue (personal and business lists, merged), of one region or all; the same for every principal. */

@@ -1,12 +1,12 @@
 import type { KindContext } from './context.js';
 import { accountByIdLoader, accountsByEntityLoader } from './kinds/accounts.js';
 import { balanceByAccountLoader } from './kinds/balance.js';
-import { bankListByAccountTypeLoader } from './kinds/banks.js';
 import { beneficiariesByAccountLoader } from './kinds/beneficiaries.js';
 import { directDebitsByAccountLoader } from './kinds/direct-debits.js';
 import { partiesByAccountLoader } from './kinds/parties.js';
 import { scheduledPaymentsByAccountLoader } from './kinds/scheduled-payments.js';
 import { standingOrdersByAccountLoader } from './kinds/standing-orders.js';
+import { bankAvailabilityByIdentifierLoader, bankListByAccountTypeLoader } from './kinds/banks.js';
 import { customerByAppUserIdLoader, customerByIdLoader } from './kinds/customers.js';
 import { bankByIdentifierLoader, consentsByEntityLoader, entitiesByCustomerLoader, entityByIdLoader, refreshStateByEntityLoader } from './kinds/entities.js';
 import { identityByEntityLoader } from './kinds/identity.js';
@@ -26,6 +26,7 @@ export function createRequestLoaders(context: KindContext) {
     consentsByEntity: consentsByEntityLoader(context),
     bankByIdentifier: bankByIdentifierLoader(context),
     bankListByAccountType: bankListByAccountTypeLoader(context),
+    bankAvailabilityByIdentifier: bankAvailabilityByIdentifierLoader(context),
     refreshStateByEntity: refreshStateByEntityLoader(context),
     transactionByKey: transactionByKeyLoader(context),
     entitiesByCustomer: entitiesByCustomerLoader(context),

@@ -8,6 +8,8 @@ export type Outcome<T> =
   | { readonly kind: 'pending'; readonly resultsId: string }
   | { readonly kind: 'reconnectRequired'; readonly entityId: string; readonly reconnectId: string; readonly resultsId: string }
   | { readonly kind: 'consentExpired'; readonly entityId: string; readonly message: string | undefined }
+  /** Lean said the entity's bank is down for data (`bank.availability.updated`) and nothing is stored to serve: Lean is not asked. */
+  | { readonly kind: 'bankUnavailable'; readonly bankIdentifier: string }
   /** The gateway knows without asking Lean that the entity cannot answer this. */
   | { readonly kind: 'refused'; readonly code: RefusalCode; readonly message: string };
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
+import { BankUnavailableError, LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 import { tracedBatch } from '../observability/tracing.js';
 import type { FetchSharing, LookedAgain } from './fetch-sharing.js';
 import type { InFlight } from './in-flight.js';
@@ -21,6 +21,11 @@ export interface ReadThroughSpec<K, S, T> {
   fetch(key: K, stored: S): Promise<Outcome<T>>;
   /** A copy that may be served when Lean fails (stale-if-error), if the store has one. */
   staleCopy(stored: S, key: K): T | undefined;
+  /**
+   * The bank of the stored state when Lean said its data is down: instead of a call, the stale copy
+   * is served (its fault a BankUnavailableError), else `bankUnavailable`. Absent: never down.
+   */
+  bankDown?(stored: S): string | undefined;
 }
 
 /** How a read was answered: a fresh stored copy, Lean asked, or a stale copy served after Lean failed (also a miss). */
@@ -46,6 +51,8 @@ export function readThroughLoader<K, S, T>(
       if (decided?.kind === 'ok') observe?.(spec.kind, 'hit');
       return decided;
     }
+    const down = stored === undefined ? undefined : spec.bankDown?.(stored);
+    if (stored !== undefined && down !== undefined) return whileBankDown(stored, key, down);
     observe?.(spec.kind, 'miss');
     const callKey = `${spec.kind}:${spec.id(key)}`;
     // Another request (here or on another instance) may have stored the answer since our read: look again first.
@@ -68,6 +75,14 @@ export function readThroughLoader<K, S, T>(
     // Every caller served the stale copy counts, those that joined the call included.
     if (outcome?.kind === 'ok' && outcome.stale) observe?.(spec.kind, 'stale');
     return outcome;
+  };
+  const whileBankDown = (stored: S, key: K, bankIdentifier: string): Outcome<T> => {
+    const copy = spec.staleCopy(stored, key);
+    if (copy === undefined) return { kind: 'bankUnavailable', bankIdentifier };
+    // Counted as a stale copy served after Lean failed is: a miss, and stale.
+    observe?.(spec.kind, 'miss');
+    observe?.(spec.kind, 'stale');
+    return { kind: 'ok', value: copy, stale: true, fault: new BankUnavailableError(bankIdentifier) };
   };
   return new DataLoader<K, Outcome<T> | undefined, string>(
     tracedBatch(spec.kind, async (keys) => {

@@ -65,6 +65,15 @@ export interface BankCatalogueTable {
   fetched_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Whether a bank is up at Lean, as last said (webhook or catalogue), and as of when. */
+export interface BankAvailabilityTable {
+  identifier: string;
+  data_available: boolean;
+  payments_available: boolean;
+  as_of: Date;
+  source: 'webhook' | 'catalogue';
+}
+
 /** Lean's `data_status` of an entity's latest refresh, as stored. */
 export interface RefreshDataStatusJson {
   accounts: string | null;
@@ -333,6 +342,7 @@ export interface Tables {
   banks: BanksTable;
   bank_catalogue_reads: BankCatalogueReadsTable;
   bank_catalogue: BankCatalogueTable;
+  bank_availability: BankAvailabilityTable;
   entities: EntitiesTable;
   consents: ConsentsTable;
   accounts: AccountsTable;

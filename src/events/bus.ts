@@ -32,6 +32,8 @@ export type GatewayEvent =
   | { readonly topic: 'consentExpiring'; readonly customerId: string; readonly entityId: string; readonly consentId: string; readonly expiresAt: string }
   /** The entity's consent state moved: revoked, expired, refused by Lean with CONSENT_EXPIRED, or given again. */
   | { readonly topic: 'consentChanged'; readonly customerId: string; readonly entityId: string }
+  /** Lean said a bank went down or came back (`bank.availability.updated`): for every subscriber, as bank status is nobody's personal data. */
+  | { readonly topic: 'bankAvailabilityChanged'; readonly customerId: null; readonly bankIdentifier: string }
   /**
    * Stored data changed with no subscription of its own (an entity re-read or marked stale, a
    * mutation): kept answers of the customer must go; of every customer when `customerId` is null.
@@ -46,6 +48,7 @@ const gatewayEvent = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('dataRefreshed'), customerId: z.string(), entityId: z.string(), refreshId: z.string().nullable(), status: z.string() }),
   z.object({ topic: z.literal('consentExpiring'), customerId: z.string(), entityId: z.string(), consentId: z.string(), expiresAt: z.string() }),
   z.object({ topic: z.literal('consentChanged'), customerId: z.string(), entityId: z.string() }),
+  z.object({ topic: z.literal('bankAvailabilityChanged'), customerId: z.null(), bankIdentifier: z.string() }),
   // Written before events named their customer: such a one forgets every customer's answers.
   z.object({ topic: z.literal('dataChanged'), customerId: z.string().nullable().default(null), entityId: z.string().nullable() }),
 ]);
@@ -53,8 +56,11 @@ const gatewayEvent = z.discriminatedUnion('topic', [
 /** An event as a subscriber receives it: with its cursor, to resume after it. */
 export type Delivered<E extends GatewayEvent = GatewayEvent> = E & { readonly cursor: string };
 
-/** Whose events a subscriber wants: a customer's, or those of one `results_id`. */
-export type Whose = { readonly customerId: string } | { readonly resultsId: string };
+/** Whose events a subscriber wants: a customer's, those of one `results_id`, or those for everyone (no customer, e.g. bank availability). */
+export type Whose = { readonly customerId: string } | { readonly resultsId: string } | { readonly everyone: true };
+
+/** The events of a topic that concern no customer. */
+export const EVERYONE: Whose = { everyone: true };
 
 /**
  * Publishes in the transaction (or on the connection) given: the event is written to the event log,
@@ -295,6 +301,10 @@ export class EventHub {
   private deliver(event: Delivered): void {
     for (const listener of this.everyEvent) listener(event);
     if (event.topic === 'dataChanged') return;
+    if (event.customerId === null) {
+      this.push(keyOf(event.topic, EVERYONE), event);
+      return;
+    }
     this.push(keyOf(event.topic, { customerId: event.customerId }), event);
     if (event.topic === 'resultsReady') this.push(keyOf(event.topic, { resultsId: event.resultsId }), event);
   }
@@ -316,6 +326,7 @@ export class EventHub {
 }
 
 function keyOf(topic: GatewayEvent['topic'], whose: Whose): string {
+  if ('everyone' in whose) return JSON.stringify([topic, 'everyone']);
   return JSON.stringify('resultsId' in whose ? [topic, 'results', whose.resultsId] : [topic, 'customer', whose.customerId]);
 }
 

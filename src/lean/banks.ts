@@ -42,6 +42,7 @@ function toBank(bank: z.output<typeof catalogueBank>, accountType: AccountType):
     accountType,
     dataAvailable: usable('data'),
     paymentsAvailable: usable('payments'),
+    availabilityStated: bank.availability !== null && bank.availability !== undefined,
   };
 }
 

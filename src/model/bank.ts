@@ -13,4 +13,18 @@ export interface CatalogueBank {
   readonly dataAvailable: boolean;
   /** Active and enabled for payments. */
   readonly paymentsAvailable: boolean;
+  /** False when Lean's listing carried no `availability` (the two flags above are then a guess, not Lean's word). */
+  readonly availabilityStated?: boolean;
+}
+
+/** Whether a bank is up at Lean for each service, as Lean last said, and as of when. */
+export interface BankAvailability {
+  readonly identifier: string;
+  /** Active and enabled for reading data: false means reads of its entities are not sent to Lean. */
+  readonly dataAvailable: boolean;
+  /** Active and enabled for payments. */
+  readonly paymentsAvailable: boolean;
+  /** When Lean said so: the webhook's timestamp, or when the catalogue was read. */
+  readonly asOf: Date;
+  readonly source: 'webhook' | 'catalogue';
 }

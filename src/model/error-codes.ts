@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   CURSOR_EXPIRED: 'A subscription resumed from a cursor older than the event log keeps.',
   // What the gateway depends on.
   UPSTREAM_UNAVAILABLE: 'Lean is not answering, is rate limiting, its circuit is open, or refused the gateway\'s credentials.',
+  BANK_UNAVAILABLE: "Lean says the entity's bank is down for data (`Bank.availability.data` false): Lean is not asked; beside data with `stale: true` when a copy was served.",
   UPSTREAM_ERROR: 'Lean refused the request or could not fetch the data, or answered in a shape it does not document.',
   DATABASE_UNAVAILABLE: 'Postgres is unreachable.',
   INTERNAL_SERVER_ERROR: 'An unexpected fault; the message is masked ("Unexpected error.").',

@@ -122,3 +122,14 @@ export class LeanAuthError extends Error {
 }
 
 export type LeanError = LeanApiError | LeanUnavailableError | LeanProtocolError | LeanFailedError | LeanAuthError;
+
+/**
+ * Lean was not asked: it said the bank is down for data (`bank.availability.updated`, or its bank
+ * catalogue). The fault of a stored copy served meanwhile.
+ */
+export class BankUnavailableError extends Error {
+  constructor(readonly bankIdentifier: string) {
+    super(`Lean says the bank ${bankIdentifier} is down for data`);
+    this.name = 'BankUnavailableError';
+  }
+}

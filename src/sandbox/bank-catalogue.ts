@@ -3,23 +3,29 @@ import type { AccountType } from '../model/consent-rules.js';
 import { SANDBOX_BANKS, type SandboxBankProfile } from './banks.js';
 import { invalidParameters, type SandboxAnswer } from './records.js';
 import { route, type Route } from './routes.js';
+import type { BankAvailabilityRecord } from './state.js';
+
+/** A bank's availability now (the control API may take it down). */
+type AvailabilityOf = (bank: SandboxBankProfile) => BankAvailabilityRecord;
 
 const ACCOUNT_TYPES: readonly AccountType[] = ['PERSONAL', 'BUSINESS'];
 
 /** v1 calls it with the app token, v2 with an api bearer token. */
-export function bankCatalogueRoutes(): Route[] {
-  return [route('GET', /^\/banks\/v1\/?$/, 'GET /banks/v1', 'appOrApiToken', ({ query }) => bankList(query.get('account_types') ?? 'PERSONAL'))];
+export function bankCatalogueRoutes(availabilityOf: AvailabilityOf): Route[] {
+  return [route('GET', /^\/banks\/v1\/?$/, 'GET /banks/v1', 'appOrApiToken', ({ query }) => bankList(query.get('account_types') ?? 'PERSONAL', availabilityOf))];
 }
 
-function bankList(accountTypes: string): SandboxAnswer {
+function bankList(accountTypes: string, availabilityOf: AvailabilityOf): SandboxAnswer {
   const accountType = ACCOUNT_TYPES.find((type) => type === accountTypes);
   if (accountType === undefined) return invalidParameters('account_types', accountTypes);
-  return { status: 200, body: SANDBOX_BANKS.filter((bank) => bank.account_types.includes(accountType)).map((bank) => catalogueEntry(bank, accountType)) };
+  return {
+    status: 200,
+    body: SANDBOX_BANKS.filter((bank) => bank.account_types.includes(accountType)).map((bank) => catalogueEntry(bank, accountType, availabilityOf(bank))),
+  };
 }
 
-function catalogueEntry(bank: SandboxBankProfile, accountType: AccountType) {
+function catalogueEntry(bank: SandboxBankProfile, accountType: AccountType, availability: BankAvailabilityRecord) {
   const uae = bank.region === 'UAE';
-  const availability = { payments: bank.payments, data: true };
   return {
     identifier: bank.identifier,
     name: bank.name,
@@ -44,6 +50,6 @@ function catalogueEntry(bank: SandboxBankProfile, accountType: AccountType) {
     international_destinations: [],
     account_type: accountType,
     connection_type: 'OPEN_BANKING',
-    availability: { active: availability, enabled: availability },
+    availability,
   };
 }

@@ -47,6 +47,8 @@ export interface DataAnswersOptions {
   readonly webhooks: WebhookOutbox;
   readonly resultsDelayMs: number;
   readonly now: () => number;
+  /** Whether the bank is down for data (`bank.availability.updated`): its data calls then fail. */
+  readonly dataDown?: (bank: SandboxBankProfile) => boolean;
 }
 
 /** Finished asynchronous answers kept for `GET …/results/{id}` (each can be a megabyte). */
@@ -79,6 +81,8 @@ export class DataAnswers {
     if (bank.region === 'UAE' && KSA_ONLY.has(call.kind)) {
       return refused(leanError(400, 'UNSUPPORTED', `The ${call.kind} dataset is not supported for this bank.`, randomUUID()));
     }
+    // Lean's documented answer when it cannot read the bank: 500 INTERNAL_SERVER_ERROR.
+    if (this.options.dataDown?.(bank) === true) return refused(internalError(randomUUID()));
     if (!entity.permissions[call.kind]) {
       return refused(leanError(403, 'PERMISSION_NOT_GRANTED', `The entity was not linked with the ${call.kind} permission.`, randomUUID()));
     }

@@ -98,7 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const lean: Route[] = [
     route('POST', /^\/oauth2\/token\/?$/, 'POST /oauth2/token', 'none', ({ body, headers }) => tokens.grant(body as URLSearchParams, headers.authorization), 'form'),
     ...customerRoutes(state),
-    ...bankCatalogueRoutes(),
+    ...bankCatalogueRoutes((bank) => state.bankAvailability(bank)),
     ...v1DataRoutes(state),
     ...v2DataRoutes(state),
     ...v2RefreshRoutes(state),
@@ -111,6 +111,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     route('POST', /^\/sandbox\/entities\/([^/]+)\/revoke-consent\/?$/, 'POST /sandbox/entities/{entity_id}/revoke-consent', 'none', ({ params: [id] }) => state.revokeConsent(id ?? '')),
     route('POST', /^\/sandbox\/entities\/([^/]+)\/consent\/?$/, 'POST /sandbox/entities/{entity_id}/consent', 'none', ({ params: [id], body }) => state.moveConsentEnd(id ?? '', body)),
     route('POST', /^\/sandbox\/reconnect\/([^/]+)\/?$/, 'POST /sandbox/reconnect/{reconnect_id}', 'none', ({ params: [id] }) => state.reconnect(id ?? '')),
+    route('POST', /^\/sandbox\/banks\/([^/]+)\/availability\/?$/, 'POST /sandbox/banks/{identifier}/availability', 'none', ({ params: [id], body }) =>
+      state.setBankAvailability(id ?? '', body),
+    ),
     route('POST', /^\/sandbox\/faults\/?$/, 'POST /sandbox/faults', 'none', ({ body }) => {
       const fault = readFault(body);
       if (typeof fault === 'string') return invalidParameters('faults', fault);

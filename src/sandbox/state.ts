@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { checkConsentRequest, type ConsentRuleViolation } from '../model/consent-rules.js';
 import { PERMISSION_NAMES, type PermissionName } from '../model/permissions.js';
 import { sessionEnd } from './bank-behaviours.js';
-import { findBank } from './banks.js';
+import { findBank, type SandboxBankProfile } from './banks.js';
 import { DataAnswers, type Face } from './data-answers.js';
 import { createSandboxData, type SandboxAccount, type SandboxData } from './data.js';
 import {
@@ -43,6 +43,14 @@ interface PersistedState {
   readonly entities: EntityRecord[];
   /** Absent in state files written before v2. */
   readonly refreshes?: RefreshRecord[];
+  /** Banks taken down or up through the control API; absent before bank availability. */
+  readonly bankAvailability?: Record<string, BankAvailabilityRecord>;
+}
+
+/** Lean's `availability` of a bank: per service, whether it is active and enabled (both true: up). */
+export interface BankAvailabilityRecord {
+  readonly active: { readonly data: boolean; readonly payments: boolean };
+  readonly enabled: { readonly data: boolean; readonly payments: boolean };
 }
 
 /** The emulated Lean: customers, entities, consents, sessions and asynchronous results. */
@@ -55,6 +63,8 @@ export class SandboxState {
   readonly refreshes: Refreshes;
   readonly now: () => number;
   private readonly entities = new Map<string, EntityRecord>();
+  /** Banks whose availability the control API changed; the others are as their profile says. */
+  private readonly availability = new Map<string, BankAvailabilityRecord>();
   private counter = 0;
 
   constructor(private readonly options: SandboxStateOptions) {
@@ -66,6 +76,7 @@ export class SandboxState {
       webhooks: options.webhooks,
       resultsDelayMs: options.resultsDelayMs,
       now: this.now,
+      dataDown: (bank) => !this.dataUp(bank),
     });
     this.refreshes = new Refreshes({
       webhooks: options.webhooks,
@@ -319,6 +330,45 @@ export class SandboxState {
     return { status: 200, body: { entity_id: entity.id, reconnect_id: reconnect.reconnectId, results_ids: reconnect.waiting.map((w) => w.resultsId) } };
   }
 
+  /** Lean's `availability` of the bank now: as the control API last set it, else up (payments as its profile says). */
+  bankAvailability(bank: SandboxBankProfile): BankAvailabilityRecord {
+    const up = { data: true, payments: bank.payments };
+    return this.availability.get(bank.identifier) ?? { active: up, enabled: up };
+  }
+
+  private dataUp(bank: SandboxBankProfile): boolean {
+    const { active, enabled } = this.bankAvailability(bank);
+    return active.data && enabled.data;
+  }
+
+  /**
+   * Takes a bank down or brings it back (`POST /sandbox/banks/{identifier}/availability` with any of
+   * `data`, `payments` (active) and `enabled: {data, payments}`), then sends `bank.availability.updated`
+   * as Lean does. While its data is down, data calls for its entities answer 500.
+   */
+  async setBankAvailability(identifier: string, body: unknown): Promise<SandboxAnswer> {
+    const bank = findBank(identifier);
+    if (bank === undefined) return leanError(404, 'UNKNOWN_BANK', `No bank with identifier ${describeValue(identifier)} in this sandbox.`);
+    const flag = (value: unknown, current: boolean): boolean | undefined => (value === undefined ? current : typeof value === 'boolean' ? value : undefined);
+    const current = this.bankAvailability(bank);
+    const enabledBody = field(body, 'enabled');
+    const active = { data: flag(field(body, 'data'), current.active.data), payments: flag(field(body, 'payments'), current.active.payments) };
+    const enabled = { data: flag(field(enabledBody, 'data'), current.enabled.data), payments: flag(field(enabledBody, 'payments'), current.enabled.payments) };
+    if (body !== undefined && (typeof body !== 'object' || body === null)) return invalidParameters('body', body);
+    if (active.data === undefined || active.payments === undefined || enabled.data === undefined || enabled.payments === undefined) {
+      return invalidParameters('data/payments/enabled', body);
+    }
+    const availability: BankAvailabilityRecord = {
+      active: { payments: active.payments, data: active.data },
+      enabled: { payments: enabled.payments, data: enabled.data },
+    };
+    this.availability.set(bank.identifier, availability);
+    this.save();
+    const eventId = randomUUID();
+    await this.options.webhooks.send(eventId, 'bank.availability.updated', 'The bank status has been updated.', { identifier: bank.identifier, availability });
+    return { status: 200, body: { identifier: bank.identifier, availability, event_id: eventId } };
+  }
+
   /** The accounts of an entity, for the control API and tests. */
   accountsOf(entityId: string): SandboxAccount[] {
     const entity = this.entities.get(entityId);
@@ -369,6 +419,7 @@ export class SandboxState {
     for (const customer of saved.customers) this.customers.set(customer.customer_id, customer);
     for (const entity of saved.entities) this.entities.set(entity.id, entity);
     this.refreshes.restore(saved.refreshes ?? []);
+    for (const [identifier, availability] of Object.entries(saved.bankAvailability ?? {})) this.availability.set(identifier, availability);
   }
 
   private save(): void {
@@ -380,6 +431,7 @@ export class SandboxState {
       customers: [...this.customers.values()],
       entities: [...this.entities.values()],
       refreshes: this.refreshes.all(),
+      bankAvailability: Object.fromEntries(this.availability),
     };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(state));

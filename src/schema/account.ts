@@ -3,7 +3,7 @@ import { DEFAULT_TRANSACTIONS_DAYS as DEFAULT_RANGE_DAYS, transactionsWindow } f
 import type { TransactionCursor, TransactionRow } from '../data/rows.js';
 import { builder, MAX_PAGE_SIZE } from './builder.js';
 import { answeringLeanErrors, badUserInput, notFound, personalDataForbidden } from './errors.js';
-import { LEAN_OUTCOMES, unwrapOutcome } from './outcomes.js';
+import { LEAN_OUTCOMES, staleReasonOf, unwrapOutcome } from './outcomes.js';
 import { PERSONAL_DATA_NOTE, revealed } from './personal-data.js';
 import { Account, BalanceRef, Entity, Transaction } from './refs.js';
 import { TransactionCategory, TransactionDirection } from './transaction.js';
@@ -72,7 +72,7 @@ builder.node(Account, {
       resolve: async (account, _a, context, info) => {
         const outcome = await answeringLeanErrors(() => context.data.balanceOf(account.id));
         if (outcome === undefined) return null;
-        return { ...unwrapOutcome(outcome, context, info), stale: outcome.kind === 'ok' && outcome.stale };
+        return { ...unwrapOutcome(outcome, context, info), stale: outcome.kind === 'ok' && outcome.stale, staleReason: staleReasonOf(outcome) };
       },
     }),
     transactions: t.connection(

@@ -1,6 +1,7 @@
 import type { BalanceEntry as BalanceEntryShape, CreditLine as CreditLineShape } from '../model/balance.js';
 import { HEADLINE_BALANCE_TYPES } from '../model/balance.js';
 import { builder } from './builder.js';
+import { StaleReason } from './outcomes.js';
 import { BalanceRef } from './refs.js';
 
 const CreditDebit = builder.enumType('CreditDebit', {
@@ -60,7 +61,13 @@ BalanceRef.implement({
     }),
     fetchedAt: t.field({ type: 'DateTime', description: 'When the gateway read it from Lean.', resolve: (balance) => balance.fetchedAt }),
     stale: t.exposeBoolean('stale', {
-      description: 'True when Lean failed and this is the copy fetched earlier; the response `errors` then say why.',
+      description: 'True when this is the copy fetched earlier, served because Lean failed or because the bank is down (see `staleReason`); the response `errors` then say why.',
+    }),
+    staleReason: t.field({
+      type: StaleReason,
+      nullable: true,
+      description: 'Why the copy fetched earlier was served (`stale` true); null for a fresh answer.',
+      resolve: (balance) => balance.staleReason ?? (balance.stale ? 'UPSTREAM_FAILED' : null),
     }),
   }),
 });

@@ -1,9 +1,11 @@
 import type { BankListing } from '../data/kinds/banks.js';
+import { EVERYONE, type Delivered, type GatewayEvent } from '../events/bus.js';
 import type { GatewayData } from '../data/gateway-data.js';
 import { regionOfBank } from '../model/consent-rules.js';
 import { builder } from './builder.js';
 import { answeringLeanErrors } from './errors.js';
 import { AccountType, Region } from './permissions.js';
+import { AFTER_DESCRIPTION, eventsOf } from './subscriptions.js';
 
 /** A bank: by identifier (an entity's), with its catalogue listing when it came from the bank list. */
 export interface BankShape {
@@ -24,11 +26,21 @@ function detail(pick: (row: { name: string | null; logo: string | null; main_col
     bank.listing !== undefined ? fromListing(bank.listing) : (await data.bank(bank.identifier).then((row) => (row === undefined ? null : pick(row)))) ?? null;
 }
 
-const BankAvailability = builder.objectRef<{ readonly data: boolean; readonly payments: boolean }>('BankAvailability').implement({
-  description: "Whether the bank is up at Lean now: active and enabled, per service (Lean's `availability`).",
+const BankAvailability = builder.objectRef<{ readonly data: boolean; readonly payments: boolean; readonly asOf: Date | null }>('BankAvailability').implement({
+  description:
+    "Whether the bank is up at Lean now: active and enabled, per service (Lean's `availability`), as Lean last said — by a `bank.availability.updated` webhook or in its bank catalogue, whichever is newer.",
   fields: (t) => ({
-    data: t.exposeBoolean('data', { description: 'Accounts, balances and transactions can be read through this bank (active and enabled for data).' }),
+    data: t.exposeBoolean('data', {
+      description:
+        "Accounts, balances and transactions can be read through this bank (active and enabled for data). While false, reads of its entities' data do not call Lean: they serve the stored copy marked stale (`staleReason: BANK_UNAVAILABLE`), or answer `BankUnavailable`.",
+    }),
     payments: t.exposeBoolean('payments', { description: 'Payments can be made through this bank (active and enabled for payments).' }),
+    asOf: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "When Lean said so: the webhook's timestamp, or when the gateway read the catalogue; null when Lean never said (the bank is not listed).",
+      resolve: (availability) => availability.asOf,
+    }),
   }),
 });
 
@@ -53,10 +65,13 @@ export const Bank = builder.objectRef<BankShape>('Bank').implement({
     }),
     availability: t.field({
       type: BankAvailability,
-      description: 'Whether the bank is up at Lean now, per service; both false when Lean no longer lists the bank.',
+      description:
+        "Whether the bank is up at Lean now, per service, as Lean last said (`bank.availability.updated` webhooks, its catalogue); both false when Lean never said and no longer lists the bank.",
       resolve: async (bank, _a, { data }) => {
+        const recorded = await data.bankAvailability(bank.identifier);
+        if (recorded !== undefined) return { data: recorded.dataAvailable, payments: recorded.paymentsAvailable, asOf: recorded.asOf };
         const listing = await listingOf(bank, data);
-        return { data: listing?.dataAvailable ?? false, payments: listing?.paymentsAvailable ?? false };
+        return { data: listing?.dataAvailable ?? false, payments: listing?.paymentsAvailable ?? false, asOf: null };
       },
     }),
   }),
@@ -71,6 +86,33 @@ builder.queryFields((t) => ({
     resolve: async (_root, { region }, { data }) => {
       const listings = await answeringLeanErrors(() => data.banks(region ?? undefined));
       return listings.map((listing) => ({ identifier: listing.bank.identifier, listing }));
+    },
+  }),
+}));
+
+type BankAvailabilityEvent = Delivered<Extract<GatewayEvent, { topic: 'bankAvailabilityChanged' }>>;
+
+/** The events of one bank only. */
+async function* ofBank(events: AsyncIterable<BankAvailabilityEvent>, identifier: string): AsyncGenerator<BankAvailabilityEvent> {
+  for await (const event of events) if (event.bankIdentifier === identifier) yield event;
+}
+
+builder.subscriptionFields((t) => ({
+  bankAvailabilityChanged: t.field({
+    type: Bank,
+    description:
+      "Each time Lean says a bank's data or payments went down or came back (`bank.availability.updated`), with the bank's `availability` as now recorded. Bank status is no one's personal data: any authenticated caller (a service or an end user) may subscribe.",
+    args: {
+      identifier: t.arg.string({ description: "Only this bank (Lean's identifier, e.g. `LEA1_SAMAOB_SAU`); default: every bank." }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: async (_root, { identifier, after }, context) => {
+      const events = await eventsOf(context, 'bankAvailabilityChanged', EVERYONE, after);
+      return identifier === null || identifier === undefined ? events : ofBank(events, identifier);
+    },
+    resolve: (event, _args, context) => {
+      context.data.forgetAllOnce(event);
+      return { identifier: event.bankIdentifier };
     },
   }),
 }));

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { mayReadPersonalData, PERSONAL_DATA_SCOPE } from '../auth/scopes.js';
-import { LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
+import { BankUnavailableError, LeanApiError, LeanAuthError, LeanFailedError, LeanProtocolError, LeanUnavailableError } from '../model/upstream-errors.js';
 import type { ErrorCode } from '../model/error-codes.js';
 
 /** The same answer whether the object does not exist or belongs to someone else. */
@@ -30,6 +30,9 @@ export function forbidden(message: string): GraphQLError {
  */
 export function upstreamError(error: unknown, path?: readonly (string | number)[]): GraphQLError | undefined {
   const options = (code: ErrorCode, extensions: Record<string, unknown>) => ({ ...(path && { path }), extensions: { code, ...extensions } });
+  if (error instanceof BankUnavailableError) {
+    return new GraphQLError("Lean says the entity's bank is down for data; Lean was not asked", options('BANK_UNAVAILABLE', { bankIdentifier: error.bankIdentifier }));
+  }
   if (error instanceof LeanUnavailableError) {
     return new GraphQLError(
       error.reason === 'circuit_open' || error.reason === 'rate_limited' ? 'Lean is not being called for a moment; try again shortly' : 'Lean is not answering; try again shortly',

@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { upstreamError } from './errors.js';
 import type { ErrorCode } from '../model/error-codes.js';
+import { BankUnavailableError } from '../model/upstream-errors.js';
 
 /** Lean is still fetching: `results.ready` follows, and `resultsReady(resultsId)` delivers the data. */
 export class ResultsPending extends Error {
@@ -31,6 +32,14 @@ export class ConsentExpired extends Error {
   constructor(readonly entityId: string) {
     super('The consent was revoked, suspended or has expired; link the bank again');
     this.name = 'ConsentExpired';
+  }
+}
+
+/** Lean said the entity's bank is down for data, and the gateway holds no copy to serve: Lean was not asked. */
+export class BankUnavailable extends Error {
+  constructor(readonly bankIdentifier: string) {
+    super("Lean says the bank is down for data; nothing is stored to serve meanwhile. Try again once it is back (subscribe to bankAvailabilityChanged)");
+    this.name = 'BankUnavailable';
   }
 }
 
@@ -70,8 +79,38 @@ builder.objectType(ConsentExpired, {
   }),
 });
 
+builder.objectType(BankUnavailable, {
+  name: 'BankUnavailable',
+  description:
+    "Lean says the entity's bank is down for data (`bank.availability.updated`), and the gateway holds no copy of this data to serve, so Lean was not asked. Subscribe to `bankAvailabilityChanged` and ask again once `Bank.availability.data` is true.",
+  interfaces: [AsyncOutcome],
+  fields: (t) => ({
+    bankIdentifier: t.exposeString('bankIdentifier', { description: "Lean's identifier of the bank that is down, e.g. `LEA1_SAMAOB_SAU`." }),
+  }),
+});
+
 /** What every field that Lean may answer asynchronously catches as a typed result. */
-export const LEAN_OUTCOMES = [ResultsPending, ReconnectRequired, ConsentExpired];
+export const LEAN_OUTCOMES = [ResultsPending, ReconnectRequired, ConsentExpired, BankUnavailable];
+
+/** Why a stored copy was served instead of Lean's answer. */
+export type StaleReasonValue = 'UPSTREAM_FAILED' | 'BANK_UNAVAILABLE';
+
+export const StaleReason = builder.enumType('StaleReason', {
+  description: 'Why the gateway served the copy it fetched earlier instead of asking Lean again.',
+  values: {
+    UPSTREAM_FAILED: { value: 'UPSTREAM_FAILED', description: 'Lean was asked and failed or did not answer (stale-if-error); the response `errors` say how.' },
+    BANK_UNAVAILABLE: {
+      value: 'BANK_UNAVAILABLE',
+      description: "Lean says the entity's bank is down for data (`Bank.availability.data` false), so Lean was not asked; the response `errors` carry BANK_UNAVAILABLE.",
+    },
+  } as const,
+});
+
+/** Why the outcome is a stale copy; null for a fresh answer (or no data). */
+export function staleReasonOf(outcome: Outcome<unknown>): StaleReasonValue | null {
+  if (outcome.kind !== 'ok' || !outcome.stale) return null;
+  return outcome.fault instanceof BankUnavailableError ? 'BANK_UNAVAILABLE' : 'UPSTREAM_FAILED';
+}
 
 /**
  * The data of an outcome, or the typed result the field's union carries. A stale copy is returned
@@ -97,6 +136,8 @@ export function unwrapOutcome<T>(outcome: Outcome<T>, context: GatewayContext, i
       throw new ReconnectRequired(outcome.entityId, outcome.reconnectId, outcome.resultsId);
     case 'consentExpired':
       throw new ConsentExpired(outcome.entityId);
+    case 'bankUnavailable':
+      throw new BankUnavailable(outcome.bankIdentifier);
     case 'refused':
       throw new GraphQLError(outcome.message, { extensions: { code: outcome.code satisfies ErrorCode } });
   }

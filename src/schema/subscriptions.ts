@@ -173,11 +173,11 @@ async function visibleCustomer(context: GatewayContext, customerId: string): Pro
   return customer.id;
 }
 
-const AFTER_DESCRIPTION =
+export const AFTER_DESCRIPTION =
   "Resume after this event: the `extensions.cursor` of the last result received (over SSE, the event's `id`; an EventSource sends it as `Last-Event-ID` by itself). The events since, kept for `GATEWAY_EVENT_RETENTION_HOURS`, come first, in order, then live ones; a cursor older than that is the error CURSOR_EXPIRED (query again, then subscribe without it).";
 
 /** The subscriber's events: from `after` (or SSE's `Last-Event-ID`) when given, else from now. */
-async function eventsOf<K extends GatewayEvent['topic']>(context: GatewayContext, topic: K, whose: Whose, after: string | null | undefined) {
+export async function eventsOf<K extends GatewayEvent['topic']>(context: GatewayContext, topic: K, whose: Whose, after: string | null | undefined) {
   const cursor = after ?? context.lastEventId;
   const place = cursor === undefined ? undefined : placeOfCursor(cursor);
   if (cursor !== undefined && place === undefined) throw badUserInput('Not a cursor of this gateway: give the `extensions.cursor` of a result received', { argument: 'after' });

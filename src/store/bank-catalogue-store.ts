@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../db/tables.js';
 import type { CatalogueBank } from '../model/bank.js';
 import type { AccountType, Region } from '../model/consent-rules.js';
+import { recordBankAvailability } from './bank-availability-store.js';
 import { inTransaction } from './transaction-scope.js';
 
 /** Lean's bank list for one account type as stored: when it was read (null: never), and its banks in Lean's order. */
@@ -56,7 +57,10 @@ export async function bankListsOf(db: Kysely<Tables>, accountTypes: readonly Acc
   return lists;
 }
 
-/** Replaces the stored list of one account type with Lean's answer, unless a later answer was stored meanwhile. */
+/**
+ * Replaces the stored list of one account type with Lean's answer, unless a later answer was stored
+ * meanwhile; each bank's availability is recorded as of the read, unless a newer webhook said otherwise.
+ */
 export async function saveBankList(db: Kysely<Tables>, accountType: AccountType, banks: readonly CatalogueBank[], fetchedAt: Date): Promise<void> {
   await inTransaction(db, async (trx) => {
     const claimed = await trx
@@ -73,6 +77,10 @@ export async function saveBankList(db: Kysely<Tables>, accountType: AccountType,
     if (claimed === undefined) return;
     await trx.deleteFrom('bank_catalogue').where('account_type', '=', accountType).execute();
     if (banks.length === 0) return;
+    await recordBankAvailability(
+      trx,
+      banks.filter((bank) => bank.availabilityStated !== false).map((bank) => ({ identifier: bank.identifier, dataAvailable: bank.dataAvailable, paymentsAvailable: bank.paymentsAvailable, asOf: fetchedAt, source: 'catalogue' as const })),
+    );
     await trx
       .insertInto('bank_catalogue')
       .values(

@@ -32,8 +32,16 @@ export interface EventToLog {
   readonly event: object;
 }
 
-/** Which subscriber's events: a customer's of one topic, or those of one `results_id`. */
-export type EventMatch = { readonly topic: string; readonly customerId: string } | { readonly topic: string; readonly resultsId: string };
+/** Which subscriber's events: a customer's of one topic, those of one `results_id`, or a topic's events of no customer. */
+export type EventMatch =
+  | { readonly topic: string; readonly customerId: string }
+  | { readonly topic: string; readonly resultsId: string }
+  | { readonly topic: string; readonly everyone: true };
+
+function whoseOf(match: EventMatch) {
+  if ('everyone' in match) return sql`customer_id is null`;
+  return 'resultsId' in match ? sql`results_id = ${match.resultsId}` : sql`customer_id = ${match.customerId}`;
+}
 
 /**
  * Writes the event; inside a transaction it exists when the transaction commits, exactly when its
@@ -114,7 +122,7 @@ export function committedIn(snapshot: string): (tx: string) => boolean {
 
 /** One subscriber's events in (`after`, `through`], in log order (`through` is settled: nothing can still land inside). */
 export async function readMatching(db: Kysely<Tables>, match: EventMatch, after: LogPlace, through: LogPlace, limit: number): Promise<LoggedEvent[]> {
-  const whose = 'resultsId' in match ? sql`results_id = ${match.resultsId}` : sql`customer_id = ${match.customerId}`;
+  const whose = whoseOf(match);
   const { rows } = await sql<LogRow>`
     select tx::text as tx, position, event
     from event_log
@@ -128,7 +136,7 @@ export async function readMatching(db: Kysely<Tables>, match: EventMatch, after:
 
 /** The last event of one subscriber's, if the log still holds one. */
 export async function lastMatching(db: Kysely<Tables>, match: EventMatch): Promise<LoggedEvent | undefined> {
-  const whose = 'resultsId' in match ? sql`results_id = ${match.resultsId}` : sql`customer_id = ${match.customerId}`;
+  const whose = whoseOf(match);
   const { rows } = await sql<LogRow>`
     select tx::text as tx, position, event from event_log
     where ${whose} and topic = ${match.topic}

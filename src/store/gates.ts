@@ -11,6 +11,9 @@ export interface EntityGate {
   readonly account_type: string | null;
   /** When the entity's consent stopped letting its data be read; null while it does. */
   readonly consent_lapsed_at: Date | null;
+  readonly bank_identifier: string;
+  /** Lean's last word on whether the bank's data is up (`bank_availability`); null when it never said. */
+  readonly bank_data_available: boolean | null;
 }
 
 /** An account's entity gate. */
@@ -27,6 +30,8 @@ export const entityGateColumns = [
   'entities.permissions',
   'entities.account_type',
   'entities.consent_lapsed_at',
+  'entities.bank_identifier',
+  'bank_availability.data_available as bank_data_available',
 ] as const;
 
 /** The gate alone, out of a wider row. */
@@ -39,15 +44,24 @@ export function gateOf(row: EntityGate): EntityGate {
     permissions: row.permissions,
     account_type: row.account_type,
     consent_lapsed_at: row.consent_lapsed_at,
+    bank_identifier: row.bank_identifier,
+    bank_data_available: row.bank_data_available,
   };
 }
 
-/** Entities joined with their customer: what a read of an entity's gate starts from. */
+/** Entities joined with their customer and their bank's availability: what a read of an entity's gate starts from. */
 export function entitiesWithOwner(db: Kysely<Tables>) {
-  return db.selectFrom('entities').innerJoin('customers', 'customers.id', 'entities.customer_id');
+  return db
+    .selectFrom('entities')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('bank_availability', 'bank_availability.identifier', 'entities.bank_identifier');
 }
 
-/** Accounts joined with their entity and its customer: what a read of an account's gate starts from. */
+/** Accounts joined with their entity, its customer and its bank's availability: what a read of an account's gate starts from. */
 export function accountsWithOwner(db: Kysely<Tables>) {
-  return db.selectFrom('accounts').innerJoin('entities', 'entities.id', 'accounts.entity_id').innerJoin('customers', 'customers.id', 'entities.customer_id');
+  return db
+    .selectFrom('accounts')
+    .innerJoin('entities', 'entities.id', 'accounts.entity_id')
+    .innerJoin('customers', 'customers.id', 'entities.customer_id')
+    .leftJoin('bank_availability', 'bank_availability.identifier', 'entities.bank_identifier');
 }

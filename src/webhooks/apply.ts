@@ -1,6 +1,7 @@
 import { webhookEnvelope } from '../lean/wire.js';
 import type { InboxRow } from '../store/webhook-inbox-store.js';
 import type { ApplyDependencies, FinishWebhook, WebhookStatus } from './apply/applying.js';
+import { applyBankAvailabilityUpdated } from './apply/bank-availability.js';
 import { applyDataRefreshUpdated } from './apply/data-refresh.js';
 import { applyEntityCreated } from './apply/entity-created.js';
 import { applyEntityReconnected, applyEntityUpdated } from './apply/entity-changes.js';
@@ -36,6 +37,8 @@ export async function applyWebhook(deps: ApplyDependencies & { readonly commit?:
       return applyEntityUpdated(deps, payload, done);
     case 'entity.data.refresh.updated':
       return applyDataRefreshUpdated(deps, row, payload, timestamp, done);
+    case 'bank.availability.updated':
+      return applyBankAvailabilityUpdated(deps, row, payload, timestamp, done);
     default:
       return done('IGNORED', 'a type the gateway does not act on');
   }

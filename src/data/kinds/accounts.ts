@@ -4,7 +4,7 @@ import type { KindContext } from '../context.js';
 import { answerFromLean } from '../lean-answer.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
-import { refusal } from '../refusals.js';
+import { bankDataDown, refusal } from '../refusals.js';
 import { batchLoader } from '../store-loader.js';
 import type { KindModule } from './kind.js';
 
@@ -37,6 +37,7 @@ export function accountsByEntityLoader(context: KindContext): DataLoader<string,
       },
       fetch: (entityId, stored) => answerFromLean(context, accountsKind, { entityId }, stored, () => storedAccounts(entityId)),
       staleCopy: (stored) => (stored.accountsFetchedAt === null && stored.accounts.length === 0 ? undefined : stored.accounts),
+      bankDown: bankDataDown,
     },
     context,
   );

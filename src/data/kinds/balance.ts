@@ -5,7 +5,7 @@ import type { KindContext } from '../context.js';
 import { answerFromLean } from '../lean-answer.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
-import { refusal } from '../refusals.js';
+import { bankDataDown, refusal } from '../refusals.js';
 import type { KindModule } from './kind.js';
 
 /** An account's balance as read (amounts exact decimal text, the v2 breakdown beside), and when it was read from Lean. */
@@ -40,6 +40,7 @@ export function balanceByAccountLoader(context: KindContext): DataLoader<string,
       fetch: (accountId, stored) =>
         answerFromLean(context, balanceKind, { entityId: stored.entity_id, accountId }, stored, (balance, fetchedAt) => Promise.resolve({ ...balance, accountId, fetchedAt })),
       staleCopy: (stored) => (stored.balance === null ? undefined : { accountId: stored.account_id, ...stored.balance }),
+      bankDown: bankDataDown,
     },
     context,
   );

@@ -1,10 +1,12 @@
 import type DataLoader from 'dataloader';
-import type { CatalogueBank } from '../../model/bank.js';
+import type { BankAvailability, CatalogueBank } from '../../model/bank.js';
+import { bankAvailabilities } from '../../store/bank-availability-store.js';
 import type { AccountType } from '../../model/consent-rules.js';
 import { bankListsOf, saveBankList, type StoredBankList } from '../../store/bank-catalogue-store.js';
 import type { KindContext } from '../context.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
+import { batchLoader } from '../store-loader.js';
 
 /**
  * Lean's bank catalogue: one list per account type, the same for every customer, served from the
@@ -57,4 +59,9 @@ export function mergeBankLists(lists: readonly (readonly CatalogueBank[])[]): Ba
     );
   }
   return [...byIdentifier.values()];
+}
+
+/** Lean's last word on each bank's availability (webhook or catalogue), from the store only. */
+export function bankAvailabilityByIdentifierLoader({ db }: KindContext): DataLoader<string, BankAvailability | undefined> {
+  return batchLoader((identifiers) => bankAvailabilities(db, identifiers), (row) => row.identifier);
 }

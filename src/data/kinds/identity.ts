@@ -4,7 +4,7 @@ import type { KindContext } from '../context.js';
 import { answerFromLean } from '../lean-answer.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { isFresh, readThroughLoader } from '../read-through.js';
-import { refusal } from '../refusals.js';
+import { bankDataDown, refusal } from '../refusals.js';
 import type { KindModule } from './kind.js';
 
 /** Identity: the account holder per entity, sealed at rest, served from the store for CACHE_TTL_IDENTITY. */
@@ -36,6 +36,7 @@ export function identityByEntityLoader(context: KindContext): DataLoader<string,
           return saved;
         }),
       staleCopy: (stored) => stored.identity ?? undefined,
+      bankDown: bankDataDown,
     },
     context,
   );

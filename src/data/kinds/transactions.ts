@@ -17,7 +17,7 @@ import { addDays, dayOf, uncoveredParts, type DayRange } from '../day-ranges.js'
 import { answerFromLean } from '../lean-answer.js';
 import { fresh, type Outcome } from '../outcome.js';
 import { readThroughLoader } from '../read-through.js';
-import { refusal } from '../refusals.js';
+import { bankDataDown, refusal } from '../refusals.js';
 import { batchLoader } from '../store-loader.js';
 import type { DataRequest, KindModule } from './kind.js';
 
@@ -130,6 +130,7 @@ export function transactionsCoverageLoader(context: KindContext): DataLoader<Tra
       },
       // Every day asked for was fetched before, perhaps long ago: serve what the store has.
       staleCopy: (stored, query) => (missingDays(stored, query, context.now(), true).length === 0 ? null : undefined),
+      bankDown: bankDataDown,
     },
     context,
   );
