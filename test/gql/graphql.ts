@@ -143,6 +143,7 @@ export type AccountDetailsQueryVariables = Exact<{
 export type AccountDetailsQuery = { node:
     | { __typename: 'Account', id: string, leanAccountId: string, name: string | null, nickname: string | null, type: string | null, subType: string | null, status: string | null, openingDate: string | null, currency: string, iban: string | null, holderName: string | null, entity: { id: string, bankType: string | null }, balance:
         | { __typename: 'Balance', amount: string, currency: string, fetchedAt: string, stale: boolean, type: string | null, breakdown: Array<{ type: string, amount: string, currency: string, creditDebit: CreditDebit | null, dateTime: string | null, creditLines: Array<{ type: string | null, included: boolean | null, amount: string, currency: string }> }> }
+        | { __typename: 'BankUnavailable', message: string }
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
@@ -165,6 +166,7 @@ export type AccountTransactionsQueryVariables = Exact<{
 
 export type AccountTransactionsQuery = { node:
     | { __typename: 'Account', id: string, name: string | null, currency: string, transactions:
+        | { __typename: 'BankUnavailable', message: string }
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
@@ -196,16 +198,19 @@ export type CustomerOverviewQueryVariables = Exact<{
 
 export type CustomerOverviewQuery = { customer: { id: string, appUserId: string, leanCustomerId: string, createdAt: string, entities: Array<{ id: string, leanEntityId: string, status: EntityStatus, reconnectId: string | null, linkedAt: string, accountType: AccountType | null, bankType: string | null, permissions: Array<LeanPermission>, refreshedAt: string | null, accounts:
         | { __typename: 'AccountList', accounts: Array<{ id: string, leanAccountId: string, name: string | null, nickname: string | null, type: string | null, subType: string | null, status: string | null, currency: string, iban: string | null, holderName: string | null, transactions:
+              | { __typename: 'BankUnavailable', message: string }
               | { __typename: 'ConsentExpired', entityId: string, message: string }
               | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
               | { __typename: 'ResultsPending', resultsId: string, message: string }
               | { __typename: 'TransactionConnection', edges: Array<{ cursor: string, node: { id: string, leanTransactionId: string, timestamp: string, amount: string, currency: string, direction: TransactionDirection, description: string | null, pending: boolean, merchant: { name: string | null } | null, insights: { category: TransactionCategory, categoryCode: string, descriptionCleansed: string | null, type: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }
              | null, balance:
               | { __typename: 'Balance', amount: string, type: string | null, currency: string, fetchedAt: string, stale: boolean }
+              | { __typename: 'BankUnavailable', message: string }
               | { __typename: 'ConsentExpired', entityId: string, message: string }
               | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
               | { __typename: 'ResultsPending', resultsId: string, message: string }
              | null }> }
+        | { __typename: 'BankUnavailable', message: string }
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
@@ -225,6 +230,8 @@ export type DisconnectEntityMutationVariables = Exact<{
 
 export type DisconnectEntityMutation = { disconnectEntity: { id: string, leanEntityId: string, status: EntityStatus, bank: { identifier: string, name: string | null } } };
 
+type LeanOutcome_BankUnavailable_Fragment = { __typename: 'BankUnavailable', message: string };
+
 type LeanOutcome_ConsentExpired_Fragment = { __typename: 'ConsentExpired', entityId: string, message: string };
 
 type LeanOutcome_DatasetNotOffered_Fragment = { __typename: 'DatasetNotOffered', message: string };
@@ -236,6 +243,7 @@ type LeanOutcome_ReconnectRequired_Fragment = { __typename: 'ReconnectRequired',
 type LeanOutcome_ResultsPending_Fragment = { __typename: 'ResultsPending', resultsId: string, message: string };
 
 export type LeanOutcomeFragment =
+  | LeanOutcome_BankUnavailable_Fragment
   | LeanOutcome_ConsentExpired_Fragment
   | LeanOutcome_DatasetNotOffered_Fragment
   | LeanOutcome_PermissionNotGranted_Fragment
@@ -253,6 +261,7 @@ export type DataRefreshFieldsFragment = { refreshId: string | null, status: Data
 
 export type AccountBalanceFragment = { balance:
     | { __typename: 'Balance', amount: string, type: string | null, currency: string, fetchedAt: string, stale: boolean }
+    | { __typename: 'BankUnavailable', message: string }
     | { __typename: 'ConsentExpired', entityId: string, message: string }
     | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
     | { __typename: 'ResultsPending', resultsId: string, message: string }
@@ -272,10 +281,12 @@ export type MyCustomerQueryVariables = Exact<{ [key: string]: never; }>;
 export type MyCustomerQuery = { viewer: { kind: PrincipalKind, appUserId: string | null, customer: { id: string, appUserId: string, leanCustomerId: string, createdAt: string, entities: Array<{ id: string, leanEntityId: string, status: EntityStatus, reconnectId: string | null, linkedAt: string, accountType: AccountType | null, bankType: string | null, permissions: Array<LeanPermission>, refreshedAt: string | null, accounts:
           | { __typename: 'AccountList', accounts: Array<{ id: string, name: string | null, type: string | null, currency: string, balance:
                 | { __typename: 'Balance', amount: string, type: string | null, currency: string, fetchedAt: string, stale: boolean }
+                | { __typename: 'BankUnavailable', message: string }
                 | { __typename: 'ConsentExpired', entityId: string, message: string }
                 | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
                 | { __typename: 'ResultsPending', resultsId: string, message: string }
                | null }> }
+          | { __typename: 'BankUnavailable', message: string }
           | { __typename: 'ConsentExpired', entityId: string, message: string }
           | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
           | { __typename: 'ResultsPending', resultsId: string, message: string }
@@ -302,6 +313,7 @@ export type RefreshAccountMutationVariables = Exact<{
 
 export type RefreshAccountMutation = { refreshAccount: { id: string, balance:
       | { __typename: 'Balance', amount: string, type: string | null, currency: string, fetchedAt: string, stale: boolean }
+      | { __typename: 'BankUnavailable', message: string }
       | { __typename: 'ConsentExpired', entityId: string, message: string }
       | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
       | { __typename: 'ResultsPending', resultsId: string, message: string }

@@ -135,14 +135,18 @@ export type WebEntitiesQueryVariables = Exact<{
 export type WebEntitiesQuery = { customer: { id: string, entities: Array<{ id: string, leanEntityId: string, status: EntityStatus, reconnectId: string | null, permissions: Array<LeanPermission>, accounts:
         | { __typename: 'AccountList', accounts: Array<{ id: string, name: string | null, type: string | null, currency: string, balance:
               | { __typename: 'Balance', amount: string, currency: string, fetchedAt: string, stale: boolean }
+              | { __typename: 'BankUnavailable', message: string }
               | { __typename: 'ConsentExpired', entityId: string, message: string }
               | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
               | { __typename: 'ResultsPending', resultsId: string, message: string }
              | null }> }
+        | { __typename: 'BankUnavailable', message: string }
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
        | null, bank: { identifier: string, name: string | null, logo: string | null, mainColor: string | null, backgroundColor: string | null, region: Region } }> | null } | null };
+
+type WebOutcome_BankUnavailable_Fragment = { __typename: 'BankUnavailable', message: string };
 
 type WebOutcome_ConsentExpired_Fragment = { __typename: 'ConsentExpired', entityId: string, message: string };
 
@@ -155,6 +159,7 @@ type WebOutcome_ReconnectRequired_Fragment = { __typename: 'ReconnectRequired', 
 type WebOutcome_ResultsPending_Fragment = { __typename: 'ResultsPending', resultsId: string, message: string };
 
 export type WebOutcomeFragment =
+  | WebOutcome_BankUnavailable_Fragment
   | WebOutcome_ConsentExpired_Fragment
   | WebOutcome_DatasetNotOffered_Fragment
   | WebOutcome_PermissionNotGranted_Fragment
@@ -233,6 +238,7 @@ export type WebTransactionsQueryVariables = Exact<{
 
 export type WebTransactionsQuery = { node:
     | { __typename: 'Account', id: string, transactions:
+        | { __typename: 'BankUnavailable', message: string }
         | { __typename: 'ConsentExpired', entityId: string, message: string }
         | { __typename: 'ReconnectRequired', entityId: string, reconnectId: string, resultsId: string, message: string }
         | { __typename: 'ResultsPending', resultsId: string, message: string }
