@@ -28,7 +28,10 @@ const ENTITY_DATA = /* GraphQL */ `
       }
     }
     unread: node(id: $unread) {
-      ... on Account { balance { __typename ... on Balance { stale staleReason } ... on BankUnavailable { bankIdentifier message } } }
+      ... on Account {
+        balance { __typename ... on Balance { stale staleReason } ... on BankUnavailable { bankIdentifier message } }
+        standingOrders { __typename ... on BankUnavailable { bankIdentifier } }
+      }
     }
   }
 `;
@@ -43,7 +46,10 @@ interface EntityData {
     balance: { __typename: string; amount?: string; stale?: boolean; staleReason?: string | null; bankIdentifier?: string };
     transactions: { __typename: string; edges?: { node: { leanTransactionId: string } }[]; bankIdentifier?: string };
   };
-  unread: { balance: { __typename: string; stale?: boolean; staleReason?: string | null; bankIdentifier?: string; message?: string } };
+  unread: {
+    balance: { __typename: string; stale?: boolean; staleReason?: string | null; bankIdentifier?: string; message?: string };
+    standingOrders: { __typename: string; bankIdentifier?: string };
+  };
 }
 
 interface AvailabilityEvent {
@@ -102,7 +108,7 @@ describe('bank availability: bank.availability.updated takes a bank down and up'
       CACHE_TTL_RECENT_TRANSACTIONS_SECONDS: '1',
     });
     customer = await createCustomer(gateway, 'bank-availability-user', { token: SERVICE_KEY });
-    entity = await linkBank(gateway, customer.leanCustomerId, BANK);
+    entity = await linkBank(gateway, customer.leanCustomerId, BANK, ['identity', 'accounts', 'balance', 'transactions', 'standing_orders']);
     other = await linkBank(gateway, customer.leanCustomerId, OTHER_BANK);
     expect(entity.accountIds.length).toBeGreaterThanOrEqual(2);
     expect(other.accountIds.length).toBeGreaterThanOrEqual(2);
@@ -160,6 +166,8 @@ describe('bank availability: bank.availability.updated takes a bank down and up'
     expect(data.account.transactions.edges?.length).toBeGreaterThan(0);
     // Nothing stored of the second account's balance: a typed answer, not a call.
     expect(data.unread.balance).toMatchObject({ __typename: 'BankUnavailable', bankIdentifier: BANK });
+    // So does a KSA dataset never read.
+    expect(data.unread.standingOrders).toEqual({ __typename: 'BankUnavailable', bankIdentifier: BANK });
     // Each stale copy is said so beside the data, with the typed reason.
     const staleWarnings = (answer.body.errors ?? []) as { extensions?: { code?: string; stale?: boolean; bankIdentifier?: string }; path?: unknown[] }[];
     expect(staleWarnings.map((warning) => warning.path?.join('.')).sort()).toEqual(['account.balance', 'account.transactions', 'entity.accounts']);
