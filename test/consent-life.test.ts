@@ -90,6 +90,13 @@ async function accountsAnswer(gateway: TestGateway, entityId: string): Promise<s
   return dataAt(answer, 'node.accounts.__typename') as string;
 }
 
+/** What a KSA dataset (standing orders) of the entity's first stored account answers. */
+async function datasetAnswer(gateway: TestGateway, entityId: string): Promise<string> {
+  const account = await first.database.db.selectFrom('accounts').select('id').where('entity_id', '=', entityId).orderBy('position').executeTakeFirstOrThrow();
+  const answer = await postGraphQL(gateway.url, 'query ($id: ID!) { node(id: $id) { ... on Account { standingOrders { __typename } } } }', { variables: { id: globalId('Account', account.id) } });
+  return dataAt(answer, 'node.standingOrders.__typename') as string;
+}
+
 async function logged(topic: string, entityId: string): Promise<number> {
   const rows = await first.database.db.selectFrom('event_log').select('event').where('topic', '=', topic).execute();
   return rows.filter((row) => JSON.stringify(row.event).includes(entityId)).length;
@@ -175,6 +182,8 @@ describe('a consent over its life', () => {
     const customer = await createCustomer(first, 'consent-life-revoked');
     const entityId = await link(customer, KSA_BANK, new Date(Date.now() + 60 * DAY_MS));
     expect(await accountsAnswer(first, entityId)).toBe('AccountList');
+    // Linked without standing_orders: refused for that before the revocation, ConsentExpired after it.
+    expect(await datasetAnswer(first, entityId)).toBe('PermissionNotGranted');
     const changed = subscribe<ChangedEvent>(other().url, CHANGED, { variables: { c: customer.id } });
     try {
       await changed.ready;
@@ -187,6 +196,7 @@ describe('a consent over its life', () => {
       await sandbox.control('DELETE', '/sandbox/stats');
       // The accounts stored before the revocation are not served any more.
       expect(await accountsAnswer(other(), entityId)).toBe('ConsentExpired');
+      expect(await datasetAnswer(other(), entityId)).toBe('ConsentExpired');
       const stats = await sandbox.control<{ total: number }>('GET', '/sandbox/stats');
       expect(stats.body.total).toBe(0);
       expect(changed.received).toHaveLength(1);
