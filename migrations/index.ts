@@ -9,6 +9,7 @@ import * as m0007 from './0007_event_log.js';
 import * as m0008 from './0008_inbox_entity_order.js';
 import * as m0009 from './0009_rate_limit.js';
 import * as m0010 from './0010_lean_fetch_leases.js';
+import * as m0014 from './0014_reconcile.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_inbox_entity_order': m0008,
   '0009_rate_limit': m0009,
   '0010_lean_fetch_leases': m0010,
+  '0014_reconcile': m0014,
 };

@@ -89,7 +89,12 @@ export interface EntityRefreshColumns {
   refresh_data_status: ColumnType<RefreshDataStatusJson | null, string | null | undefined, string | null>;
 }
 
-export interface EntitiesTable extends EntityRefreshColumns {
+/** When `entityLinked` was published for the entity (migration 0014); null until it is. Read only by the link's announcement. */
+export interface EntityLinkColumns {
+  link_announced_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface EntitiesTable extends EntityRefreshColumns, EntityLinkColumns {
   id: string;
   customer_id: string;
   bank_identifier: string;
@@ -311,4 +316,12 @@ export interface Tables {
   event_log: EventLogTable;
   event_log_horizon: EventLogHorizonTable;
   lean_fetch_leases: LeanFetchLeasesTable;
+  reconcile_runs: ReconcileRunsTable;
+}
+
+/** Per catch-up job: the last day a run read through successfully (`YYYY-MM-DD`), and when. */
+export interface ReconcileRunsTable {
+  job: string;
+  through_day: string;
+  finished_at: Date;
 }
