@@ -27,9 +27,16 @@ export async function firstInstanceDay(db: Kysely<Tables>): Promise<string | und
   return row?.day ?? undefined;
 }
 
-/** The ids of the entities stored here that are still linked, in id order after `after`; `limit` a batch. */
-export async function linkedEntitiesAfter(db: Kysely<Tables>, after: string, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('entities').select('id').where('status', '<>', 'DISCONNECTED').where('id', '>', after).orderBy('id').limit(limit).execute();
+/** The ids of the entities stored here that are still linked, in id order after `after` (undefined: from the first); `limit` a batch. */
+export async function linkedEntitiesAfter(db: Kysely<Tables>, after: string | undefined, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('entities')
+    .select('id')
+    .where('status', '<>', 'DISCONNECTED')
+    .$if(after !== undefined, (q) => q.where('id', '>', after ?? ''))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((row) => row.id);
 }
 

@@ -110,12 +110,12 @@ export class Reconciler {
 
     let refreshesApplied = 0;
     const limit = pLimit(REFRESH_CHECKS_AT_ONCE);
-    for (let after = ''; ; ) {
+    for (let after: string | undefined; ; ) {
       const ids = await linkedEntitiesAfter(db, after, ENTITY_BATCH);
       if (ids.length === 0) break;
       const applied = await Promise.all(ids.map((id) => limit(() => this.catchUpRefresh(id))));
       refreshesApplied += applied.filter(Boolean).length;
-      after = ids[ids.length - 1] ?? after;
+      after = ids[ids.length - 1];
       await keep();
     }
     await recordReconciled(db, JOB, endDate);
