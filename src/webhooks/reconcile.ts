@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
 import { momentOfRefresh } from '../data/entity-refresh.js';
 import { announceEvents } from '../events/bus.js';
 import type { Logger } from '../log.js';
@@ -35,8 +34,8 @@ const JOB = 'entities';
 /** One lease for every instance: the run goes one instance at a time. */
 const LEASE_KEY = 'reconcile:entities';
 const ENTITY_BATCH = 200;
-/** Entities whose refreshes are looked at at once (the Lean client bounds its calls in flight as well). */
-const REFRESH_CHECKS_AT_ONCE = 4;
+/** A failed run is tried again this soon (or at the next interval, when that is sooner). */
+const RETRY_FAILED_RUN_MS = 60_000;
 
 /**
  * Catching up after downtime (Lean's webhook redeliveries end after about 4.5 hours): at start and
@@ -109,14 +108,15 @@ export class Reconciler {
     }
 
     let refreshesApplied = 0;
-    const limit = pLimit(REFRESH_CHECKS_AT_ONCE);
     for (let after: string | undefined; ; ) {
       const ids = await linkedEntitiesAfter(db, after, ENTITY_BATCH);
       if (ids.length === 0) break;
-      const applied = await Promise.all(ids.map((id) => limit(() => this.catchUpRefresh(id))));
-      refreshesApplied += applied.filter(Boolean).length;
+      // One entity after the other: a finished refresh rewrites its customer's entity list, which two at once would deadlock on.
+      for (const id of ids) {
+        if (await this.catchUpRefresh(id)) refreshesApplied += 1;
+        await keep();
+      }
       after = ids[ids.length - 1];
-      await keep();
     }
     await recordReconciled(db, JOB, endDate);
     return { startDate, endDate, linked, refreshesApplied };
@@ -148,17 +148,21 @@ export class Reconciler {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      let nextMs = this.options.everyMs;
       this.running = this.runNow()
         .then(
           (run) => {
             if (run !== undefined && (run.linked > 0 || run.refreshesApplied > 0)) this.options.log.info(run, 'caught up with Lean: entities and refreshes whose webhooks never arrived applied');
           },
-          (error: unknown) =>
-            this.options.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'catching up with Lean failed; the next run reads the same days again'),
+          (error: unknown) => {
+            // Lean or the database failed (a deadlock with a webhook of the same customer …): try again soon, from the same days.
+            nextMs = Math.min(nextMs, RETRY_FAILED_RUN_MS);
+            this.options.log.warn({ err: { message: error instanceof Error ? error.message : 'unknown' }, retryInMs: nextMs }, 'catching up with Lean failed; the next run reads the same days again');
+          },
         )
         .finally(() => {
           this.running = undefined;
-          this.schedule(this.options.everyMs);
+          this.schedule(nextMs);
         });
     }, ms);
     this.timer.unref();
