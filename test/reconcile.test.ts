@@ -138,3 +138,30 @@ describe('catching up after downtime', () => {
     expect(await events(back)).toEqual(published);
   }, 60_000);
 });
+
+describe("the emulator's GET /customers/v1/entities", () => {
+  it('lists the entities created in a date range, paged, and refuses dates as Lean documents', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const all = await sandbox.v2('GET', `/customers/v1/entities?page_number=0&page_size=100&start_date=${yesterday}&end_date=${today}`);
+    expect(all.status).toBe(200);
+    const { data, page } = all.body as { data: { id: string; status: string; updated_at: string; created_at: string; bank_identifier: string }[]; page: Record<string, unknown> };
+    expect(data.length).toBeGreaterThanOrEqual(4);
+    expect(page).toEqual({ number: 0, size: 100, total_elements: data.length, total_pages: 1, sort: null });
+    expect(data.every((entity) => entity.status === 'ACTIVE' && entity.created_at.startsWith(today) && typeof entity.updated_at === 'string')).toBe(true);
+    const second = await sandbox.v2('GET', `/customers/v1/entities?page_number=1&page_size=2&start_date=${today}&end_date=${today}`);
+    expect((second.body as { data: { id: string }[] }).data.map((entity) => entity.id)).toEqual(data.slice(2, 4).map((entity) => entity.id));
+    expect((await sandbox.v2('GET', `/customers/v1/entities?start_date=${yesterday}&end_date=${yesterday}`)).body).toMatchObject({ data: [], page: { total_elements: 0 } });
+    const futureStart = await sandbox.v2('GET', `/customers/v1/entities?start_date=${tomorrow}&end_date=${tomorrow}`);
+    expect(futureStart.status).toBe(400);
+    expect(futureStart.body).toMatchObject({ status: 'INVALID_PARAMETERS', message: 'The start date must be in the past or present.' });
+    for (const [start, end] of [[today, yesterday], [today, tomorrow]]) {
+      const refused = await sandbox.v2('GET', `/customers/v1/entities?start_date=${start}&end_date=${end}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ status: 'INVALID_PARAMETERS', message: 'The end date must be after the start date and in the past or present.' });
+    }
+    expect((await sandbox.v2('GET', `/customers/v1/entities?start_date=2026-02-30&end_date=${today}`)).status).toBe(400);
+    expect((await sandbox.v2('GET', '/customers/v1/entities')).status).toBe(400);
+  });
+});
