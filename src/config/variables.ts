@@ -212,7 +212,7 @@ export const variables = {
     echo: true,
   },
   GATEWAY_RECONCILE_MINUTES: {
-    schema: decimalNumber.pipe(z.number().max(10_080)),
+    schema: decimalOrZero.pipe(z.number().max(10_080)),
     expects: "minutes between two catch-up runs against Lean's entity and refresh lists (decimals allowed; 0 turns them off; at most 10080)",
     echo: true,
   },
