@@ -12,6 +12,7 @@ import * as m0010 from './0010_lean_fetch_leases.js';
 import * as m0011 from './0011_account_datasets.js';
 import * as m0012 from './0012_consent_life.js';
 import * as m0013 from './0013_bank_availability.js';
+import * as m0014 from './0014_reconcile.js';
 
 /**
  * Every migration, in order. Imported statically so that the same code runs under tsx, vitest and
@@ -31,4 +32,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011_account_datasets': m0011,
   '0012_consent_life': m0012,
   '0013_bank_availability': m0013,
+  '0014_reconcile': m0014,
 };

@@ -12,6 +12,7 @@ import { EventLogPruner } from './events/retention.js';
 import { createCorsPolicy } from './http/cors.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { InboxRetention } from './webhooks/inbox-retention.js';
+import { Reconciler } from './webhooks/reconcile.js';
 import { WebhookProcessor } from './webhooks/processor.js';
 import { createWebhookReceiver } from './webhooks/receive.js';
 import type { Config } from './config.js';
@@ -119,6 +120,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
   const retention = new InboxRetention({ db: database.db, retentionDays: config.inboxRetentionDays, log: log.child({ component: 'webhooks' }) });
   const consentNotices = new ConsentNotices({ db: database.db, noticeMs: config.consentNoticeMs, everyMs: config.consentCheckMs, log: log.child({ component: 'consents' }) });
+  const reconcileEveryMs = config.reconcileEveryMs;
+  const reconciler =
+    reconcileEveryMs === undefined
+      ? undefined
+      : new Reconciler({ db: database.db, vault, lean: upstream.lean, cache: config.cache, everyMs: reconcileEveryMs, log: log.child({ component: 'reconcile' }) });
   let stopInboxListener: (() => Promise<void>) | undefined;
   try {
     await events.listen(database);
@@ -187,6 +193,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   eventPruner.start();
   retention.start();
   consentNotices.start();
+  reconciler?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -222,6 +229,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await eventPruner.stop();
     await retention.stop();
     await consentNotices.stop();
+    await reconciler?.stop();
     await graphql.dispose();
     await events.close();
     await upstream.close();

@@ -31,6 +31,8 @@ export interface Config {
   readonly webhookConcurrency: number;
   /** Days APPLIED and IGNORED inbox rows are kept; FAILED and INVALID ones stay until replayed or deleted by an operator. */
   readonly inboxRetentionDays: number;
+  /** Between two catch-up runs (at start, then this often); undefined when turned off (GATEWAY_RECONCILE_MINUTES=0). */
+  readonly reconcileEveryMs: number | undefined;
   readonly limits: QueryLimits;
   /** Per-principal token bucket on /graphql; undefined when turned off (GATEWAY_RATE_LIMIT_PER_SECOND=0). */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | undefined;
@@ -252,6 +254,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     consentCheckMs: (parsed.GATEWAY_CONSENT_CHECK_SECONDS ?? 300) * 1_000,
     webhookConcurrency: parsed.GATEWAY_WEBHOOK_CONCURRENCY ?? (database.kind === 'postgres' ? Math.max(1, Math.min(8, poolMax - 2)) : 4),
     inboxRetentionDays: parsed.GATEWAY_INBOX_RETENTION_DAYS ?? 30,
+    reconcileEveryMs: parsed.GATEWAY_RECONCILE_MINUTES === 0 ? undefined : Math.max(1_000, Math.round((parsed.GATEWAY_RECONCILE_MINUTES ?? 15) * 60_000)),
     limits: {
       maxDepth: parsed.GATEWAY_MAX_DEPTH ?? 10,
       maxAliases: parsed.GATEWAY_MAX_ALIASES ?? 30,

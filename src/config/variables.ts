@@ -216,6 +216,11 @@ export const variables = {
     expects: 'webhooks an instance applies at once, each of a different entity (1 to 100; below DATABASE_POOL_MAX)',
     echo: true,
   },
+  GATEWAY_RECONCILE_MINUTES: {
+    schema: decimalOrZero.pipe(z.number().max(10_080)),
+    expects: "minutes between two catch-up runs against Lean's entity and refresh lists (decimals allowed; 0 turns them off; at most 10080)",
+    echo: true,
+  },
   GATEWAY_INBOX_RETENTION_DAYS: {
     schema: integer(1, 3_650),
     expects: 'days applied and ignored webhooks are kept in the inbox (1 to 3650)',

@@ -98,7 +98,12 @@ export interface EntityRefreshColumns {
   refresh_data_status: ColumnType<RefreshDataStatusJson | null, string | null | undefined, string | null>;
 }
 
-export interface EntitiesTable extends EntityRefreshColumns {
+/** When `entityLinked` was published for the entity (migration 0014); null until it is. Read only by the link's announcement. */
+export interface EntityLinkColumns {
+  link_announced_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface EntitiesTable extends EntityRefreshColumns, EntityLinkColumns {
   id: string;
   customer_id: string;
   bank_identifier: string;
@@ -359,4 +364,12 @@ export interface Tables {
   consent_notices: ConsentNoticesTable;
   account_dataset_reads: AccountDatasetReadsTable;
   account_dataset_items: AccountDatasetItemsTable;
+  reconcile_runs: ReconcileRunsTable;
+}
+
+/** Per catch-up job: the last day a run read through successfully (`YYYY-MM-DD`), and when. */
+export interface ReconcileRunsTable {
+  job: string;
+  through_day: string;
+  finished_at: Date;
 }

@@ -25,6 +25,21 @@ export interface TransactionsQuery {
   readonly insights: boolean;
 }
 
+/** An entity of Lean's list of entities created in a date range: which one, whose, and Lean's status of it (`ACTIVE` …). */
+export interface CreatedEntity {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: string | null;
+}
+
+/** One of an entity's refreshes as Lean lists them (`GET /data/v2/refreshes?entity_id`), newest first. */
+export interface RefreshListed {
+  readonly refreshId: string;
+  readonly status: string;
+  /** When Lean last changed it (for a finished one: when it finished); null when Lean did not say. */
+  readonly updatedAt: Date | null;
+}
+
 /** A customer-scoped token for the Link SDK (v2 `scope=customer.<id>`); it cannot read data. */
 export interface CustomerLinkToken {
   readonly accessToken: string;
@@ -67,5 +82,17 @@ export interface LeanApi {
   requestRefresh(entityId: string): Promise<RefreshRequestResult | undefined>;
   /** v2: a customer-scoped token for `Lean.connect`; undefined from v1 (the app token is enough there). */
   customerLinkToken(customerId: string): Promise<CustomerLinkToken | undefined>;
+  /**
+   * v2: the entities created on the days `startDate` to `endDate` (`YYYY-MM-DD`, UTC), every page
+   * read; undefined from v1, which has no such list. Catching up after downtime starts here.
+   */
+  entitiesCreatedBetween(startDate: string, endDate: string): Promise<CreatedEntity[] | undefined>;
+  /** v2: the entity's latest refreshes, newest first; undefined from v1. */
+  refreshesOfEntity(entityId: string): Promise<RefreshListed[] | undefined>;
+  /**
+   * v2: one refresh with what it read (`GET /data/v2/refreshes/{refresh_id}`), as Lean's body: the
+   * shape of the refresh webhook's payload, read by the same parser; undefined from v1.
+   */
+  refreshDetails(refreshId: string): Promise<unknown>;
   close(): Promise<void>;
 }

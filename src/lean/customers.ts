@@ -110,3 +110,9 @@ function toEntity(entity: LeanEntity): Entity {
 export const customerAnswer = customer.transform((answer): Customer => ({ id: answer.customer_id, appUserId: answer.app_user_id }));
 export const entityAnswer = entity.transform(toEntity);
 export const entitiesAnswer = entity.array().transform((entities) => entities.map(toEntity));
+
+/** One page of v2's `GET /customers/v1/entities?start_date&end_date` (entities created in a date range); only what the reconciler needs is read. */
+export const createdEntitiesPage = z.object({
+  data: z.array(z.object({ id: text, customer_id: text, status: optionalText })),
+  page: z.object({ number: z.number().int(), total_pages: z.number().int() }).nullish(),
+});

@@ -14,6 +14,7 @@ import { route, type Route } from './routes.js';
 import { SandboxState } from './state.js';
 import { bankCatalogueRoutes } from './bank-catalogue.js';
 import { customerRoutes, v1DataRoutes } from './v1.js';
+import { entityListRoutes } from './v2-entity-list.js';
 import { v2DataRoutes } from './v2.js';
 import { v2RefreshRoutes } from './v2-refreshes.js';
 import { WebhookSender, type WebhookDelivery } from './webhook-sender.js';
@@ -97,6 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const lean: Route[] = [
     route('POST', /^\/oauth2\/token\/?$/, 'POST /oauth2/token', 'none', ({ body, headers }) => tokens.grant(body as URLSearchParams, headers.authorization), 'form'),
+    ...entityListRoutes(state),
     ...customerRoutes(state),
     ...bankCatalogueRoutes((bank) => state.bankAvailability(bank)),
     ...v1DataRoutes(state),

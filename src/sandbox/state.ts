@@ -142,6 +142,17 @@ export class SandboxState {
     return { status: 200, body: entities.map((e) => this.entityJson(e, face)) };
   }
 
+  /**
+   * The entities created on the days `startDay` to `endDay` (UTC, inclusive), oldest first, as v2's
+   * entity objects with `status` (ACTIVE, or DELETED once unlinked) and `updated_at`.
+   */
+  entitiesCreatedBetween(startDay: string, endDay: string): unknown[] {
+    return [...this.entities.values()]
+      .filter((e) => e.created_at !== undefined && e.created_at.slice(0, 10) >= startDay && e.created_at.slice(0, 10) <= endDay)
+      .sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id))
+      .map((e) => ({ ...(this.entityJson(e, 'v2') as object), status: e.deleted ? 'DELETED' : 'ACTIVE', updated_at: e.created_at ?? null }));
+  }
+
   getEntity(customerId: string, entityId: string, face: Face = 'v1'): SandboxAnswer {
     const found = this.customerEntity(customerId, entityId);
     return 'answer' in found ? found.answer : { status: 200, body: this.entityJson(found.entity, face) };

@@ -1,13 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OpenedText, PersonalDataVault } from '../crypto/personal-data.js';
-import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityRefreshColumns, EntityStatus, Tables } from '../db/tables.js';
 import { consentLapse, isLiveConsentStatus } from '../model/consent-state.js';
+import type { BanksTable, ConsentAccountJson, ConsentsTable, EntitiesTable, EntityLinkColumns, EntityRefreshColumns, EntityStatus, Tables } from '../db/tables.js';
 import type { BankDetails, Consent, Entity } from '../model/entity.js';
 import { entitiesWithOwner } from './gates.js';
 import { inTransaction } from './transaction-scope.js';
 
 /** The refresh state is read on its own (entity-refresh-store.ts), only where it is asked for. */
-export type EntityRow = Omit<Selectable<EntitiesTable>, keyof EntityRefreshColumns> & { readonly app_user_id: string };
+export type EntityRow = Omit<Selectable<EntitiesTable>, keyof EntityRefreshColumns | keyof EntityLinkColumns> & { readonly app_user_id: string };
 /** An account a consent names, as read: identifiers and holder name opened (or why they could not be). */
 export interface ConsentAccount {
   readonly scheme_name: string;
@@ -331,4 +331,16 @@ export async function upsertBank(db: Kysely<Tables>, bank: BankDetails): Promise
   if (stored !== undefined && (['name', 'logo', 'main_color', 'background_color', 'swift_code'] as const).every((key) => stored[key] === values[key])) return;
   const { identifier: _key, ...update } = values;
   await db.insertInto('banks').values(values).onConflict((oc) => oc.column('identifier').doUpdateSet(update)).execute();
+}
+
+/** Whether `entityLinked` was published for the entity already (by its entity.created or by the reconciler). */
+export async function linkAnnounced(db: Kysely<Tables>, entityId: string): Promise<boolean> {
+  const row = await db.selectFrom('entities').select('link_announced_at').where('id', '=', entityId).executeTakeFirst();
+  return row?.link_announced_at !== null && row?.link_announced_at !== undefined;
+}
+
+/** Marks the link announced, in the transaction that publishes `entityLinked`; false when it was already (publish nothing then). */
+export async function markLinkAnnounced(db: Kysely<Tables>, entityId: string): Promise<boolean> {
+  const updated = await db.updateTable('entities').set({ link_announced_at: new Date() }).where('id', '=', entityId).where('link_announced_at', 'is', null).executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
 }

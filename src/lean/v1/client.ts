@@ -7,7 +7,7 @@ import type { Identity } from '../../model/identity.js';
 import type { DataKind, DataOf, LeanResult, RefreshRequestResult } from '../../model/results.js';
 import type { Transaction } from '../../model/transaction.js';
 import { LeanApiError, LeanProtocolError } from '../../model/upstream-errors.js';
-import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
+import type { CreatedEntity, CustomerLinkToken, LeanApi, RefreshListed, TransactionsQuery } from '../api.js';
 import type { LeanCall, LeanCallCounter, LeanTransport } from '../transport.js';
 import * as wire from '../wire.js';
 import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
@@ -145,6 +145,19 @@ export class LeanV1Client implements LeanApi {
 
   /** v1 has no call that reads the bank again. */
   requestRefresh(): Promise<RefreshRequestResult | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** v1 has no list of entities by date, and no refreshes: nothing to catch up from. */
+  entitiesCreatedBetween(): Promise<CreatedEntity[] | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  refreshesOfEntity(): Promise<RefreshListed[] | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  refreshDetails(): Promise<unknown> {
     return Promise.resolve(undefined);
   }
 

@@ -9,10 +9,10 @@ import type { DataKind, DataOf, LeanResult, RefreshRequestResult } from '../../m
 import type { Transaction } from '../../model/transaction.js';
 import { LeanApiError, LeanProtocolError } from '../../model/upstream-errors.js';
 import type { CircuitSettings } from '../circuits.js';
-import type { CustomerLinkToken, LeanApi, TransactionsQuery } from '../api.js';
+import type { CreatedEntity, CustomerLinkToken, LeanApi, RefreshListed, TransactionsQuery } from '../api.js';
 import { OAuthTokenSource, type CustomerAccessToken } from '../oauth-token.js';
 import { LeanCallCounter, LeanTransport, type LeanCall, type LeanCallObserver } from '../transport.js';
-import { customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
+import { createdEntitiesPage, customerAnswer, entitiesAnswer, entityAnswer } from '../customers.js';
 import { banksAnswer } from '../banks.js';
 import type { CatalogueBank } from '../../model/bank.js';
 import type { AccountType } from '../../model/consent-rules.js';
@@ -59,7 +59,13 @@ const ENDPOINTS = {
   scheduledPayments: 'GET /data/v2/accounts/{account_id}/scheduled-payments',
   standingOrders: 'GET /data/v2/accounts/{account_id}/standing-orders',
   accountIdentities: 'GET /data/v2/accounts/{account_id}/identities',
+  refreshList: 'GET /data/v2/refreshes',
+  refresh: 'GET /data/v2/refreshes/{refresh_id}',
+  createdEntities: 'GET /customers/v1/entities',
 } as const;
+
+/** Refreshes asked for per entity: the newest few are enough to find the latest finished one. */
+const REFRESHES_LISTED = 10;
 
 /** How each kind of data is listed in `data` and read into the model. */
 const KINDS: { readonly [K in DataKind]: { readonly listKey: string; read(items: readonly unknown[]): DataOf<K> } } = {
@@ -235,6 +241,41 @@ export class LeanV2Client implements LeanApi {
     if (status === 'DUPLICATED_REQUEST') return { kind: 'alreadyPending', correlationId };
     if (status === 'CONSENT_EXPIRED') return { kind: 'consentExpired', message: message ?? undefined, correlationId };
     throw new LeanProtocolError({ correlationId, endpoint: ENDPOINTS.refreshes, problem: 'refresh_id: missing' });
+  }
+
+  /** Every page (`page_number` from 0, customer/entity paging) of the entities created in the date range. */
+  async entitiesCreatedBetween(startDate: string, endDate: string): Promise<CreatedEntity[]> {
+    const found: CreatedEntity[] = [];
+    for (let page = 0; page < this.maxPages; page++) {
+      const answer = await this.fetch(
+        createdEntitiesPage,
+        {
+          method: 'GET',
+          path: '/customers/v1/entities',
+          endpoint: ENDPOINTS.createdEntities,
+          query: { page_number: page, page_size: this.pageSize, start_date: startDate, end_date: endDate },
+          retry: true,
+        },
+        'json',
+      );
+      found.push(...answer.data.map((item) => ({ id: item.id, customerId: item.customer_id, status: item.status ?? null })));
+      if (answer.data.length === 0 || page + 1 >= (answer.page?.total_pages ?? 1)) return found;
+    }
+    throw new LeanProtocolError({ correlationId: '', endpoint: ENDPOINTS.createdEntities, problem: `more than ${this.maxPages} pages` });
+  }
+
+  async refreshesOfEntity(entityId: string): Promise<RefreshListed[]> {
+    const answer = await this.fetch(
+      wire.refreshList,
+      { method: 'GET', path: '/data/v2/refreshes', endpoint: ENDPOINTS.refreshList, query: { entity_id: entityId, page: 0, size: REFRESHES_LISTED }, retry: true },
+      'json',
+    );
+    return answer.content.map((item) => ({ refreshId: item.refresh_id, status: item.status, updatedAt: toDate(item.updated_at) }));
+  }
+
+  async refreshDetails(refreshId: string): Promise<unknown> {
+    const answer = await this.transport.send({ method: 'GET', path: `/data/v2/refreshes/${segment(refreshId)}`, endpoint: ENDPOINTS.refresh, retry: true, parse: 'json' });
+    return answer.body;
   }
 
   async customerLinkToken(customerId: string): Promise<CustomerLinkToken> {

@@ -230,3 +230,8 @@ export type LeanV2Address = z.output<typeof address>;
 export type LeanV2Balance = z.output<typeof balance>;
 export type LeanV2Transaction = z.output<typeof transaction>;
 export type LeanV2Money = z.output<typeof money>;
+
+/** `GET /data/v2/refreshes?entity_id`: the list under `content`, no status envelope (Lean's sample). */
+export const refreshList = z.object({
+  content: z.array(z.object({ refresh_id: z.string().min(1), status: z.string().min(1), updated_at: optionalText })),
+});

@@ -79,11 +79,24 @@ export async function applyDataRefreshUpdated(
   const lean = sentAt ? new Date(sentAt) : undefined;
   // When Lean said so; a webhook without its timestamp counts from when it arrived.
   const incoming: RefreshMoment = { refreshId: refresh.refreshId, status: refresh.status, updatedAt: lean !== undefined && !Number.isNaN(lean.getTime()) ? lean : row.received_at };
+  if ((await refreshStateOf(deps.db, refresh.entityId)) === undefined && row.attempts < UNKNOWN_ENTITY_ATTEMPTS) throw new RetryLater('no such entity here yet', 500);
+  return applyRefreshState(deps, refresh, incoming, done);
+}
+
+/** Lean's account of one refresh (the webhook's payload, or `GET /data/v2/refreshes/{id}`), read into the gateway's model. */
+export function readDataRefresh(body: unknown): DataRefresh | undefined {
+  const parsed = dataRefreshPayload.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Applies one state of an entity's refresh, as `entity.data.refresh.updated` does; the reconciler
+ * (src/webhooks/reconcile.ts) applies a finished refresh it finds at Lean through this too, so a
+ * webhook of the same state arriving later is `same` and changes nothing.
+ */
+export async function applyRefreshState(deps: ApplyDependencies, refresh: DataRefresh, incoming: RefreshMoment, done: FinishWebhook): Promise<WebhookStatus> {
   const recorded = await refreshStateOf(deps.db, refresh.entityId);
-  if (recorded === undefined) {
-    if (row.attempts < UNKNOWN_ENTITY_ATTEMPTS) throw new RetryLater('no such entity here yet', 500);
-    return done('IGNORED', 'no such entity here');
-  }
+  if (recorded === undefined) return done('IGNORED', 'no such entity here');
   if (recorded.status === 'DISCONNECTED') return done('IGNORED', 'the entity is disconnected');
   const order = orderOfRefresh(momentOfRefresh(recorded), incoming);
   if (order !== 'newer') return done('IGNORED', order === 'same' ? 'this state of the refresh is recorded already' : 'older than the refresh state recorded');

@@ -4,7 +4,7 @@ import { publishEvent } from '../../events/bus.js';
 import type { BankDetails, Entity } from '../../model/entity.js';
 import { PERMISSION_NAMES, type Permissions } from '../../model/permissions.js';
 import { adoptCustomer } from '../../store/customers-store.js';
-import { entityLinkOf } from '../../store/entities-store.js';
+import { entityLinkOf, linkAnnounced, markLinkAnnounced } from '../../store/entities-store.js';
 import { lookUp, type ApplyDependencies, type FinishWebhook, type WebhookStatus } from './applying.js';
 
 const text = z.string().min(1);
@@ -27,11 +27,17 @@ const entityCreatedPayload = z.object({
 });
 type EntityCreatedPayload = z.output<typeof entityCreatedPayload>;
 
-/** `entity.created`: the user linked a bank. Lean's entity is stored (with its bank's details) and `entityLinked` published. */
+/**
+ * `entity.created`: the user linked a bank. Lean's entity is stored (with its bank's details) and
+ * `entityLinked` published, once per entity: a late or repeated one (the reconciler applied it
+ * already, src/webhooks/reconcile.ts) changes nothing and publishes nothing. The reconciler runs
+ * this too, with the payload it builds from Lean's entity list.
+ */
 export async function applyEntityCreated(deps: ApplyDependencies, body: unknown, done: FinishWebhook): Promise<WebhookStatus> {
   const parsed = entityCreatedPayload.safeParse(body);
   if (!parsed.success) return done('IGNORED', 'payload is not an entity.created payload');
   const payload = parsed.data;
+  if (await linkAnnounced(deps.db, payload.id)) return done('IGNORED', 'the link was announced already');
   const appUserId = payload.app_user_id ?? (await lookUp(() => deps.lean.getCustomer(payload.customer_id)))?.appUserId;
   if (appUserId === undefined) return done('IGNORED', 'the customer is unknown to Lean');
   // Lean's entity carries the consents; where Lean does not know it, the webhook's own fields stand —
@@ -47,7 +53,8 @@ export async function applyEntityCreated(deps: ApplyDependencies, body: unknown,
   return done('APPLIED', undefined, async (trx) => {
     await adoptCustomer(trx, { id: payload.customer_id, appUserId });
     await saveLeanEntity(trx, deps.vault, entity, new Date(), bank);
-    await publishEvent(trx, { topic: 'entityLinked', customerId: payload.customer_id, entityId: payload.id });
+    // Another instance (a webhook, the reconciler) may have announced it meanwhile: once only.
+    if (await markLinkAnnounced(trx, payload.id)) await publishEvent(trx, { topic: 'entityLinked', customerId: payload.customer_id, entityId: payload.id });
   });
 }
 
