@@ -252,26 +252,30 @@ export class SandboxState {
     return { status: 200, body: { entity_id: entity.id, session: 'expired' } };
   }
 
+  /** Gives an entity that shows no consent object (the UAE's) one, ACTIVE and open-ended, so a change to it can be kept. */
+  private keepConsentOf(entity: EntityRecord, createdIso: string, nowIso: string): void {
+    if (entity.consents.length > 0) return;
+    entity.consents.push({
+      id: this.data.uuid('consent', entity.id),
+      bank_consent_id: String(100_000 + this.nextCounter()),
+      consent_status: 'ACTIVE',
+      permissions: entity.permissions,
+      creation_date_time: createdIso,
+      status_update_date_time: nowIso,
+      expiration_date_time: null,
+      transaction_from_date_time: null,
+      transaction_to_date_time: null,
+      accounts: [],
+    });
+  }
+
   /** The user revoked the consent at their bank: data calls answer CONSENT_EXPIRED; `entity.updated` follows. */
   async revokeConsent(entityId: string): Promise<SandboxAnswer> {
     const entity = this.entities.get(entityId);
     if (entity === undefined || entity.deleted) return unknownEntity();
     const nowIso = new Date(this.now()).toISOString();
-    if (entity.consents.length === 0) {
-      // UAE entities carry no consent object in v1; the revocation is kept as one all the same.
-      entity.consents.push({
-        id: this.data.uuid('consent', entity.id),
-        bank_consent_id: String(100_000 + this.nextCounter()),
-        consent_status: 'ACTIVE',
-        permissions: entity.permissions,
-        creation_date_time: nowIso,
-        status_update_date_time: nowIso,
-        expiration_date_time: null,
-        transaction_from_date_time: null,
-        transaction_to_date_time: null,
-        accounts: [],
-      });
-    }
+    // UAE entities carry no consent object in v1; the revocation is kept as one all the same.
+    this.keepConsentOf(entity, nowIso, nowIso);
     for (const consent of entity.consents) {
       consent.consent_status = 'REVOKED';
       consent.status_update_date_time = nowIso;
@@ -297,21 +301,8 @@ export class SandboxState {
     const end = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
     if (expiresAt !== null && Number.isNaN(end)) return invalidParameters('expires_at', expiresAt);
     const nowIso = new Date(this.now()).toISOString();
-    if (entity.consents.length === 0) {
-      // UAE entities show no consent object; the end is kept as one all the same, so data calls lapse with it.
-      entity.consents.push({
-        id: this.data.uuid('consent', entity.id),
-        bank_consent_id: String(100_000 + this.nextCounter()),
-        consent_status: 'ACTIVE',
-        permissions: entity.permissions,
-        creation_date_time: entity.created_at ?? nowIso,
-        status_update_date_time: nowIso,
-        expiration_date_time: null,
-        transaction_from_date_time: null,
-        transaction_to_date_time: null,
-        accounts: [],
-      });
-    }
+    // UAE entities show no consent object; the end is kept as one all the same, so data calls lapse with it.
+    this.keepConsentOf(entity, entity.created_at ?? nowIso, nowIso);
     for (const consent of entity.consents) {
       consent.expiration_date_time = expiresAt === null ? null : new Date(end).toISOString();
       consent.status_update_date_time = nowIso;
