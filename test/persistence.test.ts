@@ -71,5 +71,6 @@ describe('embedded Postgres (PGLITE_DIR)', () => {
     killed.child.kill('SIGKILL');
     await killed.exited;
     await runOnce(directory.env);
-  });
+    // Two starts on PGlite from the sources: over 30 s on a loaded 2-core machine.
+  }, 90_000);
 });
